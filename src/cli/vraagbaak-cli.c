@@ -1,0 +1,462 @@
+/* vraagbaak-cli.c: the command-line tool (import, search, show)
+ * Copyright 2026 The Vraagbaak developers
+ * SPDX-License-Identifier: EUPL-1.2
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "vb-fts.h"
+#include "vb-html.h"
+#include "vb-importer.h"
+#include "vb-lexicon.h"
+#include "vb-searcher.h"
+#include "vb-store.h"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_USAGE = 1,
+  EXIT_DATA = 2,
+};
+
+static char *opt_db;
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  if (message != NULL)
+    g_printerr ("vraagbaak-cli: %s\n\n", message);
+  g_printerr ("%s", help);
+  return EXIT_USAGE;
+}
+
+static VbStore *
+open_store (void)
+{
+  g_autofree char *path = opt_db != NULL ? g_strdup (opt_db) : vb_default_content_db_path ();
+  g_autoptr(GError) error = NULL;
+  VbStore *store = vb_store_open (path, &error);
+
+  if (store == NULL)
+    g_printerr ("vraagbaak-cli: %s\n", error->message);
+  return store;
+}
+
+/* ---- import ---- */
+
+static int
+cmd_import (int    argc,
+            char **argv)
+{
+  gboolean skip_invalid = FALSE;
+  g_autofree char *origin = NULL;
+  GOptionEntry entries[] = {
+    { "skip-invalid", 0, 0, G_OPTION_ARG_NONE, &skip_invalid,
+      N_("Import the valid records and report the invalid ones"), NULL },
+    { "origin", 0, 0, G_OPTION_ARG_STRING, &origin,
+      N_("Mark the items as landelijk or lokaal"), "ORIGIN" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE… — import content"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbStore) store = NULL;
+  g_autoptr(VbImporter) importer = NULL;
+  int status = EXIT_OK;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc < 2)
+    return usage_error (context, _("No files to import"));
+  if (origin != NULL && strcmp (origin, "landelijk") != 0 && strcmp (origin, "lokaal") != 0)
+    return usage_error (context, _("--origin must be landelijk or lokaal"));
+
+  store = open_store ();
+  if (store == NULL)
+    return EXIT_DATA;
+  importer = vb_importer_new (store);
+  vb_importer_set_skip_invalid (importer, skip_invalid);
+  vb_importer_set_origin (importer, origin);
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) file_error = NULL;
+      GPtrArray *skipped;
+
+      if (!vb_importer_import_file (importer, argv[i], &file_error))
+        {
+          g_printerr ("vraagbaak-cli: %s\n", file_error->message);
+          status = EXIT_DATA;
+          continue;
+        }
+      skipped = vb_importer_get_skipped (importer);
+      g_print (_("%s: %u items imported (%s)"), argv[i], vb_importer_get_imported (importer),
+               vb_importer_get_format (importer));
+      if (skipped->len > 0)
+        g_print (_(", %u skipped"), skipped->len);
+      g_print ("\n");
+      for (guint j = 0; j < skipped->len; j++)
+        g_printerr ("  %s\n", (const char *) g_ptr_array_index (skipped, j));
+    }
+  return status;
+}
+
+/* ---- search ---- */
+
+static void
+print_results_json (VbSearchResults *results)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (results));
+
+  for (guint i = 0; i < n; i++)
+    {
+      VbSearchHit *hit = vb_search_results_get_hit (results, i);
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, vb_search_hit_get_id (hit));
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, vb_item_kind_to_string (vb_search_hit_get_kind (hit)));
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, vb_search_hit_get_title (hit));
+      json_builder_set_member_name (b, "snippet");
+      json_builder_add_string_value (b, vb_search_hit_get_snippet (hit));
+      json_builder_set_member_name (b, "score");
+      json_builder_add_double_value (b, vb_search_hit_get_score (hit));
+      json_builder_set_member_name (b, "origin");
+      json_builder_add_string_value (b, vb_search_hit_get_origin (hit));
+      json_builder_set_member_name (b, "doelgroep");
+      json_builder_add_string_value (b, vb_doelgroep_to_label (vb_search_hit_get_doelgroep (hit)));
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      line = json_to_string (node, FALSE);
+      g_print ("%s\n", line);
+    }
+  if (vb_search_results_get_suggestion (results) != NULL)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "suggestion");
+      json_builder_set_member_name (b, "query");
+      json_builder_add_string_value (b, vb_search_results_get_suggestion (results));
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      line = json_to_string (node, FALSE);
+      g_print ("%s\n", line);
+    }
+}
+
+/* The snippet without its <b> marks, for a terminal. */
+static char *
+snippet_to_text (const char *markup)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = markup; *p; p++)
+    {
+      if (g_str_has_prefix (p, "<b>"))
+        p += 2;
+      else if (g_str_has_prefix (p, "</b>"))
+        p += 3;
+      else if (g_str_has_prefix (p, "&amp;"))
+        g_string_append_c (out, '&'), p += 4;
+      else if (g_str_has_prefix (p, "&lt;"))
+        g_string_append_c (out, '<'), p += 3;
+      else if (g_str_has_prefix (p, "&gt;"))
+        g_string_append_c (out, '>'), p += 3;
+      else if (g_str_has_prefix (p, "&quot;"))
+        g_string_append_c (out, '"'), p += 5;
+      else if (g_str_has_prefix (p, "&apos;"))
+        g_string_append_c (out, '\''), p += 5;
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+print_results_text (VbSearchResults *results)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (results));
+
+  if (vb_search_results_get_suggestion (results) != NULL)
+    g_print (_("Showing results for “%s”\n"), vb_search_results_get_suggestion (results));
+  if (n == 0)
+    g_print (_("No results\n"));
+  for (guint i = 0; i < n; i++)
+    {
+      VbSearchHit *hit = vb_search_results_get_hit (results, i);
+      g_autofree char *snippet = snippet_to_text (vb_search_hit_get_snippet (hit));
+
+      g_print ("%2u. [%s] %s (%s)  %s\n", i + 1,
+               vb_item_kind_to_string (vb_search_hit_get_kind (hit)),
+               vb_search_hit_get_title (hit), vb_search_hit_get_origin (hit),
+               vb_search_hit_get_id (hit));
+      if (*snippet != '\0')
+        g_print ("    %s\n", snippet);
+    }
+}
+
+static int
+cmd_search (int    argc,
+            char **argv)
+{
+  gboolean json = FALSE, from_stdin = FALSE;
+  int limit = 20;
+  g_autofree char *type = NULL;
+  g_autofree char *doelgroep = NULL;
+  g_autofree char *afdeling = NULL;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("One JSON object per result"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N results (default 20)"), "N" },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Only vac, product or notice"), "TYPE" },
+    { "doelgroep", 0, 0, G_OPTION_ARG_STRING, &doelgroep,
+      N_("Only particulier or ondernemer"), "DOELGROEP" },
+    { "afdeling", 0, 0, G_OPTION_ARG_STRING, &afdeling, N_("Only this department"), "NAME" },
+    { "stdin", 0, 0, G_OPTION_ARG_NONE, &from_stdin,
+      N_("Read one query per line; answer each with its JSON lines and an empty line"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("QUERY — search the content"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbStore) store = NULL;
+  g_autoptr(VbSearcher) searcher = NULL;
+  VbSearchOptions options = VB_SEARCH_OPTIONS_INIT;
+  VbItemKind kind;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (limit < 1 || limit > 1000)
+    return usage_error (context, _("--limit must be between 1 and 1000"));
+  if (type != NULL)
+    {
+      if (!vb_item_kind_from_string (type, &kind))
+        return usage_error (context, _("--type must be vac, product or notice"));
+      options.kind = kind;
+    }
+  if (doelgroep != NULL && strcmp (doelgroep, "particulier") != 0 &&
+      strcmp (doelgroep, "ondernemer") != 0)
+    return usage_error (context, _("--doelgroep must be particulier or ondernemer"));
+  if (!from_stdin && argc < 2)
+    return usage_error (context, _("No query"));
+  options.limit = limit;
+  options.doelgroep = doelgroep;
+  options.afdeling = afdeling;
+
+  store = open_store ();
+  if (store == NULL)
+    return EXIT_DATA;
+  searcher = vb_searcher_new (store, &error);
+  if (searcher == NULL)
+    {
+      g_printerr ("vraagbaak-cli: %s\n", error->message);
+      return EXIT_DATA;
+    }
+
+  if (from_stdin)
+    {
+      char line[16384];
+
+      while (fgets (line, sizeof line, stdin) != NULL)
+        {
+          g_autoptr(VbSearchResults) results = NULL;
+          gsize len = strlen (line);
+
+          /* Keep a trailing space (a finished word) but drop the newline. */
+          if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+          if (len > 0 && line[len - 1] == '\r')
+            line[--len] = '\0';
+          results = vb_searcher_search (searcher, line, &options, &error);
+          if (results == NULL)
+            {
+              g_printerr ("vraagbaak-cli: %s\n", error->message);
+              return EXIT_DATA;
+            }
+          print_results_json (results);
+          g_print ("\n");
+          fflush (stdout);
+        }
+      return EXIT_OK;
+    }
+  else
+    {
+      g_autofree char *query = g_strjoinv (" ", argv + 1);
+      g_autoptr(VbSearchResults) results = vb_searcher_search (searcher, query, &options, &error);
+
+      if (results == NULL)
+        {
+          g_printerr ("vraagbaak-cli: %s\n", error->message);
+          return EXIT_DATA;
+        }
+      if (json)
+        print_results_json (results);
+      else
+        print_results_text (results);
+    }
+  return EXIT_OK;
+}
+
+/* ---- show ---- */
+
+static void
+print_section (const char *label,
+               const char *html)
+{
+  g_autofree char *text = NULL;
+
+  if (html == NULL || *html == '\0')
+    return;
+  text = vb_html_to_text (html, -1);
+  if (*text == '\0')
+    return;
+  g_print ("\n## %s\n%s\n", label, text);
+}
+
+static int
+cmd_show (int    argc,
+          char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the item as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ID — show one item"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbStore) store = NULL;
+  g_autoptr(VbItem) item = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 2)
+    return usage_error (context, _("Give exactly one id"));
+
+  store = open_store ();
+  if (store == NULL)
+    return EXIT_DATA;
+  item = vb_store_get_item (store, argv[1], &error);
+  if (item == NULL)
+    {
+      g_printerr ("vraagbaak-cli: %s\n", error->message);
+      return EXIT_DATA;
+    }
+
+  if (json)
+    {
+      g_autofree char *data = vb_item_to_json (item);
+
+      g_print ("%s\n", data);
+      return EXIT_OK;
+    }
+
+  g_print ("%s\n", vb_item_get_title (item));
+  g_print ("%s · %s · %s · %s\n", vb_item_kind_to_string (vb_item_get_kind (item)),
+           vb_item_get_id (item), vb_item_get_origin (item), vb_item_get_status (item));
+  switch (vb_item_get_kind (item))
+    {
+    case VB_ITEM_VAC:
+      print_section (_("Answer"), vb_item_get_string (item, "antwoord"));
+      print_section (_("Note for staff only"), vb_item_get_string (item, "toelichting"));
+      break;
+    case VB_ITEM_PRODUCT:
+      {
+        guint n;
+        const VbSection *sections = vb_product_sections (&n);
+
+        for (guint i = 0; i < n; i++)
+          print_section (_(sections[i].label), vb_item_get_string (item, sections[i].field));
+      }
+      break;
+    case VB_ITEM_NOTICE:
+      print_section (_("Message"), vb_item_get_string (item, "inhoud"));
+      break;
+    default:
+      break;
+    }
+  return EXIT_OK;
+}
+
+static int
+main_usage (void)
+{
+  g_printerr ("%s", _("Usage: vraagbaak-cli [--db FILE] COMMAND [OPTION…]\n"
+                      "\n"
+                      "Commands:\n"
+                      "  import FILE…     Import content (bundle, VAC, kennisartikel, Rijksoverheid)\n"
+                      "  search QUERY     Search the content\n"
+                      "  show ID          Show one item\n"
+                      "  tokens TEXT      Show the tokens the search index stores for TEXT\n"
+                      "\n"
+                      "Without --db the application's own database is used.\n"));
+  return EXIT_USAGE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *command;
+  int first = 1;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_file_test (BUILD_PODIR, G_FILE_TEST_IS_DIR) ?
+                                   BUILD_PODIR : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options come before the command. */
+  while (first < argc && argv[first][0] == '-')
+    {
+      if (strcmp (argv[first], "--db") == 0 && first + 1 < argc)
+        {
+          opt_db = argv[first + 1];
+          first += 2;
+        }
+      else if (g_str_has_prefix (argv[first], "--db="))
+        {
+          opt_db = argv[first] + 5;
+          first++;
+        }
+      else if (strcmp (argv[first], "--help") == 0 || strcmp (argv[first], "-h") == 0)
+        {
+          main_usage ();
+          return EXIT_OK;
+        }
+      else
+        return main_usage ();
+    }
+  if (first >= argc)
+    return main_usage ();
+
+  command = argv[first];
+  argv[first] = g_strdup_printf ("vraagbaak-cli %s", command);
+  if (strcmp (command, "import") == 0)
+    return cmd_import (argc - first, argv + first);
+  if (strcmp (command, "search") == 0)
+    return cmd_search (argc - first, argv + first);
+  if (strcmp (command, "show") == 0)
+    return cmd_show (argc - first, argv + first);
+  if (strcmp (command, "tokens") == 0 && argc - first == 2)
+    {
+      /* For maintainers: what the index stores for a text. */
+      g_autofree char *tokens = vb_fts_dup_tokens (argv[first + 1]);
+
+      g_print ("%s\n", tokens);
+      return EXIT_OK;
+    }
+  return main_usage ();
+}

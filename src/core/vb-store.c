@@ -1,0 +1,943 @@
+/* vb-store.c: the content database
+ *
+ * One SQLite file (WAL, foreign keys on) holds the content: items with their full JSON, the
+ * reference lists and the search index. Contacts live in a separate file, so a content sync
+ * never touches them. This object owns the single writer connection (guarded by a mutex, so
+ * GTask workers may share it); searches open their own read connections with
+ * vb_store_open_reader(), and with WAL a long write never blocks them.
+ *
+ * Copyright 2026 The Vraagbaak developers
+ * SPDX-License-Identifier: EUPL-1.2
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "vb-fts.h"
+#include "vb-lexicon.h"
+#include "vb-store.h"
+#include "vb-text.h"
+
+struct _VbStore
+{
+  GObject  parent_instance;
+
+  char    *path;
+  sqlite3 *db;
+  GMutex   lock;
+};
+
+G_DEFINE_FINAL_TYPE (VbStore, vb_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (vb-store-error-quark, vb_store_error)
+
+static gboolean migrate_2_fill (sqlite3 *db, GError **error);
+
+/* Ordered migrations: migrations[i] brings a database from version i to i + 1. */
+static const struct {
+  const char *sql;
+  gboolean (*after) (sqlite3 *db, GError **error);
+} migrations[] = {
+  /* 0 -> 1: content and reference lists */
+  { "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE items ("
+    "  rowid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('vac', 'product', 'notice')),"
+    "  title TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'actief',"
+    "  doelgroep TEXT,"
+    "  origin TEXT NOT NULL DEFAULT 'lokaal',"
+    "  modified TEXT,"
+    "  review_by TEXT,"
+    "  starts TEXT,"
+    "  ends TEXT,"
+    "  importance INTEGER NOT NULL DEFAULT 0,"
+    "  data TEXT NOT NULL);"
+    "CREATE INDEX items_kind ON items (kind, status);"
+    "CREATE TABLE item_afdelingen ("
+    "  item INTEGER NOT NULL REFERENCES items (rowid) ON DELETE CASCADE,"
+    "  afdeling TEXT NOT NULL,"
+    "  PRIMARY KEY (item, afdeling)) WITHOUT ROWID;"
+    "CREATE TABLE item_links ("
+    "  item INTEGER NOT NULL REFERENCES items (rowid) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  PRIMARY KEY (item, kind, target)) WITHOUT ROWID;"
+    "CREATE INDEX item_links_target ON item_links (target);"
+    "CREATE TABLE kanalen (code TEXT PRIMARY KEY, naam TEXT NOT NULL,"
+    "  position INTEGER NOT NULL DEFAULT 0, data TEXT);"
+    "CREATE TABLE gespreksresultaten (code TEXT PRIMARY KEY, naam TEXT NOT NULL,"
+    "  afgehandeld_door_kcc INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL DEFAULT 0,"
+    "  data TEXT);"
+    "CREATE TABLE afdelingen (id TEXT PRIMARY KEY, naam TEXT NOT NULL, data TEXT);",
+    NULL },
+  /* 1 -> 2: the search index (two FTS5 tables over active items, and the spelling
+   * vocabulary for typo correction) */
+  { "ALTER TABLE items ADD COLUMN keywords TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE items ADD COLUMN body TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE items ADD COLUMN facets TEXT NOT NULL DEFAULT '';"
+    "CREATE VIEW search_content AS SELECT rowid AS item_rowid, title, keywords, body, facets"
+    "  FROM items WHERE status = 'actief';"
+    "CREATE VIRTUAL TABLE fts_all USING fts5 (title, keywords, body, facets,"
+    "  content = 'search_content', content_rowid = 'item_rowid', tokenize = 'vb',"
+    "  prefix = '2 3');"
+    "CREATE VIRTUAL TABLE fts_head USING fts5 (title, keywords, facets,"
+    "  content = 'search_content', content_rowid = 'item_rowid', tokenize = 'vb',"
+    "  prefix = '2 3');"
+    "CREATE VIRTUAL TABLE fts_all_vocab USING fts5vocab (fts_all, row);"
+    "CREATE TABLE spell_words (word TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TABLE spell_trigrams (trigram TEXT NOT NULL, word TEXT NOT NULL,"
+    "  PRIMARY KEY (trigram, word)) WITHOUT ROWID;",
+    migrate_2_fill },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VB_STORE_SCHEMA_VERSION);
+
+/* Triggers keep the index in step with items; created after a migration filled the columns. */
+static const char *index_triggers =
+  "CREATE TRIGGER IF NOT EXISTS items_ai AFTER INSERT ON items WHEN new.status = 'actief' BEGIN"
+  "  INSERT INTO fts_all (rowid, title, keywords, body, facets)"
+  "    VALUES (new.rowid, new.title, new.keywords, new.body, new.facets);"
+  "  INSERT INTO fts_head (rowid, title, keywords, facets)"
+  "    VALUES (new.rowid, new.title, new.keywords, new.facets);"
+  "END;"
+  "CREATE TRIGGER IF NOT EXISTS items_ad AFTER DELETE ON items WHEN old.status = 'actief' BEGIN"
+  "  INSERT INTO fts_all (fts_all, rowid, title, keywords, body, facets)"
+  "    VALUES ('delete', old.rowid, old.title, old.keywords, old.body, old.facets);"
+  "  INSERT INTO fts_head (fts_head, rowid, title, keywords, facets)"
+  "    VALUES ('delete', old.rowid, old.title, old.keywords, old.facets);"
+  "END;"
+  "CREATE TRIGGER IF NOT EXISTS items_au AFTER UPDATE ON items BEGIN"
+  "  INSERT INTO fts_all (fts_all, rowid, title, keywords, body, facets)"
+  "    SELECT 'delete', old.rowid, old.title, old.keywords, old.body, old.facets"
+  "    WHERE old.status = 'actief';"
+  "  INSERT INTO fts_head (fts_head, rowid, title, keywords, facets)"
+  "    SELECT 'delete', old.rowid, old.title, old.keywords, old.facets"
+  "    WHERE old.status = 'actief';"
+  "  INSERT INTO fts_all (rowid, title, keywords, body, facets)"
+  "    SELECT new.rowid, new.title, new.keywords, new.body, new.facets"
+  "    WHERE new.status = 'actief';"
+  "  INSERT INTO fts_head (rowid, title, keywords, facets)"
+  "    SELECT new.rowid, new.title, new.keywords, new.facets"
+  "    WHERE new.status = 'actief';"
+  "END;";
+
+static gboolean
+set_sqlite_error (GError     **error,
+                  VbStoreError code,
+                  sqlite3     *db,
+                  const char  *what)
+{
+  int rc = sqlite3_errcode (db);
+
+  if (rc == SQLITE_FULL)
+    g_set_error (error, VB_STORE_ERROR, code, "%s: the disk is full", what);
+  else if (rc == SQLITE_READONLY)
+    g_set_error (error, VB_STORE_ERROR, code, "%s: the database is read-only", what);
+  else
+    g_set_error (error, VB_STORE_ERROR, code, "%s: %s", what, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+exec (sqlite3     *db,
+      const char  *sql,
+      GError     **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, VB_STORE_ERROR, VB_STORE_ERROR_WRITE, "%s",
+                   msg != NULL ? msg : sqlite3_errmsg (db));
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+vb_store_finalize (GObject *object)
+{
+  VbStore *self = VB_STORE (object);
+
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->path, g_free);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (vb_store_parent_class)->finalize (object);
+}
+
+static void
+vb_store_class_init (VbStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vb_store_finalize;
+}
+
+static void
+vb_store_init (VbStore *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+static sqlite3 *
+open_connection (const char  *path,
+                 gboolean     read_only,
+                 GError     **error)
+{
+  sqlite3 *db = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  const char *pragmas =
+    "PRAGMA foreign_keys = ON;"
+    "PRAGMA busy_timeout = 5000;"
+    "PRAGMA temp_store = MEMORY;"
+    "PRAGMA cache_size = -16000;";
+
+  if (!read_only)
+    flags |= SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2 (path, &db, flags, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VB_STORE_ERROR, VB_STORE_ERROR_OPEN, "Cannot open %s: %s", path,
+                   db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 0);
+  if (!exec (db, pragmas, error) ||
+      (!read_only && !exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                            error)) ||
+      (read_only && !exec (db, "PRAGMA query_only = ON;", error)) ||
+      !vb_fts_register (db, error))
+    {
+      g_prefix_error (error, "Cannot open %s: ", path);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  return db;
+}
+
+static int
+get_user_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+static gboolean
+migrate (sqlite3     *db,
+         int          target,
+         GError     **error)
+{
+  int version = get_user_version (db);
+
+  if (version < 0)
+    return set_sqlite_error (error, VB_STORE_ERROR_SCHEMA, db, "Cannot read the schema version");
+  if (version > VB_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, VB_STORE_ERROR, VB_STORE_ERROR_SCHEMA,
+                   "The content database has schema version %d; this program knows up to %d",
+                   version, VB_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  for (; version < target; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      /* Each step is one transaction: a crash leaves the old version, never half of one. */
+      if (!exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (db, migrations[version].sql, error) ||
+          (migrations[version].after != NULL && !migrations[version].after (db, error)) ||
+          !exec (db, bump, error) || !exec (db, "COMMIT", error))
+        {
+          g_prefix_error (error, "Cannot migrate the content database to version %d: ",
+                          version + 1);
+          exec (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+get_meta (sqlite3     *db,
+          const char  *key,
+          char       **value)
+{
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+
+  *value = NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      found = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+static gboolean
+set_meta (sqlite3     *db,
+          const char  *key,
+          const char  *value,
+          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1,
+                          &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot write meta data");
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot write meta data");
+  return TRUE;
+}
+
+/* ---- spelling vocabulary ---- */
+
+typedef struct
+{
+  GHashTable *words;
+} WordSet;
+
+static gboolean
+collect_spell_word (const char *folded,
+                    gsize       len,
+                    gsize       start,
+                    gsize       end,
+                    gpointer    user_data)
+{
+  WordSet *set = user_data;
+
+  if (len < 4 || len > 24 || folded[0] == VB_TEXT_MARK)
+    return TRUE;
+  for (gsize i = 0; i < len; i++)
+    if (g_ascii_isdigit (folded[i]))
+      return TRUE;
+  if (!g_hash_table_contains (set->words, folded))
+    g_hash_table_add (set->words, g_strndup (folded, len));
+  return TRUE;
+}
+
+/* Adds the words of @text not yet known to the spelling vocabulary, with their trigrams. */
+static gboolean
+add_spell_words (sqlite3     *db,
+                 GHashTable  *words,
+                 GError     **error)
+{
+  sqlite3_stmt *word_stmt = NULL, *tri_stmt = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gboolean ok = TRUE;
+
+  if (sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO spell_words (word) VALUES (?)", -1,
+                          &word_stmt, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO spell_trigrams (trigram, word) VALUES (?, ?)",
+                          -1, &tri_stmt, NULL) != SQLITE_OK)
+    {
+      ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the spelling list");
+      goto out;
+    }
+
+  g_hash_table_iter_init (&iter, words);
+  while (ok && g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const char *word = key;
+      g_autofree char *padded = g_strdup_printf ("^%s$", word);
+      gsize plen = strlen (padded);
+
+      sqlite3_bind_text (word_stmt, 1, word, -1, SQLITE_STATIC);
+      if (sqlite3_step (word_stmt) != SQLITE_DONE)
+        ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the spelling list");
+      sqlite3_reset (word_stmt);
+      if (!ok || sqlite3_changes (db) == 0)
+        continue;
+
+      for (gsize i = 0; ok && i + 3 <= plen; i++)
+        {
+          sqlite3_bind_text (tri_stmt, 1, padded + i, 3, SQLITE_STATIC);
+          sqlite3_bind_text (tri_stmt, 2, word, -1, SQLITE_STATIC);
+          if (sqlite3_step (tri_stmt) != SQLITE_DONE)
+            ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, db,
+                                   "Cannot update the spelling list");
+          sqlite3_reset (tri_stmt);
+        }
+    }
+
+out:
+  sqlite3_finalize (word_stmt);
+  sqlite3_finalize (tri_stmt);
+  return ok;
+}
+
+/* ---- item rows ---- */
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           col,
+                   const char   *value)
+{
+  if (value != NULL && *value != '\0')
+    sqlite3_bind_text (stmt, col, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, col);
+}
+
+/* Content can never carry internal index tokens: control characters become spaces. */
+static char *
+strip_controls (char *text)
+{
+  for (char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t')
+      *p = ' ';
+  return text;
+}
+
+static char *
+join_keywords (VbItem *item)
+{
+  g_auto(GStrv) keywords = vb_item_dup_keywords (item);
+
+  return strip_controls (g_strjoinv (" ; ", keywords));
+}
+
+static gboolean
+write_item (sqlite3     *db,
+            VbItem      *item,
+            WordSet     *spell,
+            GError     **error)
+{
+  static const char *upsert_sql =
+    "INSERT INTO items (id, kind, title, status, doelgroep, origin, modified, review_by,"
+    "  starts, ends, importance, data, keywords, body, facets)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    " ON CONFLICT (id) DO UPDATE SET kind = ?2, title = ?3, status = ?4, doelgroep = ?5,"
+    "  origin = ?6, modified = ?7, review_by = ?8, starts = ?9, ends = ?10, importance = ?11,"
+    "  data = ?12, keywords = ?13, body = ?14, facets = ?15"
+    " RETURNING rowid";
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *data = vb_item_to_json (item);
+  g_autofree char *keywords = join_keywords (item);
+  g_autofree char *body = strip_controls (vb_item_dup_body_text (item));
+  g_autofree char *title = strip_controls (g_strdup (vb_item_get_title (item)));
+  g_autofree char *facets = vb_item_dup_facets (item);
+  g_auto(GStrv) afdelingen = vb_item_dup_afdelingen (item);
+  JsonObject *fields = vb_item_get_fields (item);
+  const char *starts = NULL, *ends = NULL;
+  gboolean important;
+  sqlite3_int64 rowid;
+  int rc;
+
+  if (vb_item_get_kind (item) == VB_ITEM_NOTICE)
+    {
+      starts = vb_item_get_string (item, "publicatieDatum");
+      ends = vb_item_get_string (item, "publicatieEinddatum");
+    }
+  important = json_object_has_member (fields, "belangrijk") &&
+              JSON_NODE_HOLDS_VALUE (json_object_get_member (fields, "belangrijk")) &&
+              json_object_get_boolean_member (fields, "belangrijk");
+
+  if (sqlite3_prepare_v2 (db, upsert_sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
+  sqlite3_bind_text (stmt, 1, vb_item_get_id (item), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, vb_item_kind_to_string (vb_item_get_kind (item)), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, vb_item_get_status (item), -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 5, vb_item_get_doelgroep (item));
+  sqlite3_bind_text (stmt, 6, vb_item_get_origin (item), -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 7, vb_item_get_string (item, "modified"));
+  bind_text_or_null (stmt, 8, vb_item_get_string (item, "reviewBy"));
+  bind_text_or_null (stmt, 9, starts);
+  bind_text_or_null (stmt, 10, ends);
+  sqlite3_bind_int (stmt, 11, important ? 1 : 0);
+  sqlite3_bind_text (stmt, 12, data, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 13, keywords, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 14, body, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 15, facets, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  rowid = sqlite3_column_int64 (stmt, 0);
+  if (rc == SQLITE_ROW)
+    rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
+
+  /* Departments and links: replace what the previous version had. */
+  {
+    sqlite3_stmt *del = NULL, *ins = NULL, *del_links = NULL, *ins_link = NULL;
+    gboolean ok = TRUE;
+    static const struct { const char *field, *member, *kind; } links[] = {
+      { "gerelateerdeVACs", "VAC", "vac" },
+      { "gerelateerdeProducten", "product", "product" },
+    };
+
+    if (sqlite3_prepare_v2 (db, "DELETE FROM item_afdelingen WHERE item = ?", -1, &del, NULL) ||
+        sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO item_afdelingen VALUES (?, ?)", -1, &ins,
+                            NULL) ||
+        sqlite3_prepare_v2 (db, "DELETE FROM item_links WHERE item = ?", -1, &del_links, NULL) ||
+        sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO item_links VALUES (?, ?, ?)", -1,
+                            &ins_link, NULL))
+      ok = FALSE;
+    if (ok)
+      {
+        sqlite3_bind_int64 (del, 1, rowid);
+        sqlite3_bind_int64 (del_links, 1, rowid);
+        ok = sqlite3_step (del) == SQLITE_DONE && sqlite3_step (del_links) == SQLITE_DONE;
+      }
+    for (guint i = 0; ok && afdelingen[i] != NULL; i++)
+      {
+        sqlite3_reset (ins);
+        sqlite3_bind_int64 (ins, 1, rowid);
+        sqlite3_bind_text (ins, 2, afdelingen[i], -1, SQLITE_STATIC);
+        ok = sqlite3_step (ins) == SQLITE_DONE;
+      }
+    for (guint l = 0; ok && l < G_N_ELEMENTS (links); l++)
+      {
+        JsonNode *node = json_object_get_member (fields, links[l].field);
+        JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ?
+                           json_node_get_array (node) : NULL;
+
+        for (guint i = 0; ok && array != NULL && i < json_array_get_length (array); i++)
+          {
+            JsonNode *el = json_array_get_element (array, i);
+            const char *target = NULL;
+
+            if (JSON_NODE_HOLDS_OBJECT (el))
+              target = json_object_get_string_member_with_default (json_node_get_object (el),
+                                                                   links[l].member, NULL);
+            else if (JSON_NODE_HOLDS_VALUE (el) && json_node_get_value_type (el) == G_TYPE_STRING)
+              target = json_node_get_string (el);
+            if (target == NULL || *target == '\0')
+              continue;
+            /* A link may be a URI; its last segment is the id. */
+            if (strrchr (target, '/') != NULL && strrchr (target, '/')[1] != '\0')
+              target = strrchr (target, '/') + 1;
+            sqlite3_reset (ins_link);
+            sqlite3_bind_int64 (ins_link, 1, rowid);
+            sqlite3_bind_text (ins_link, 2, links[l].kind, -1, SQLITE_STATIC);
+            sqlite3_bind_text (ins_link, 3, target, -1, SQLITE_TRANSIENT);
+            ok = sqlite3_step (ins_link) == SQLITE_DONE;
+          }
+      }
+    sqlite3_finalize (del);
+    sqlite3_finalize (ins);
+    sqlite3_finalize (del_links);
+    sqlite3_finalize (ins_link);
+    if (!ok)
+      return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
+  }
+
+  if (spell != NULL && vb_item_is_searchable (item))
+    {
+      vb_text_foreach_word (title, -1, collect_spell_word, spell);
+      vb_text_foreach_word (keywords, -1, collect_spell_word, spell);
+      vb_text_foreach_word (body, -1, collect_spell_word, spell);
+    }
+  return TRUE;
+}
+
+VbItem *
+vb_item_from_row (const char  *kind_str,
+                  const char  *id,
+                  const char  *data,
+                  GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  VbItemKind kind;
+  JsonNode *root;
+
+  if (!vb_item_kind_from_string (kind_str, &kind) ||
+      !json_parser_load_from_data (parser, data, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, VB_STORE_ERROR, VB_STORE_ERROR_READ, "Item %s is damaged", id);
+      return NULL;
+    }
+  return vb_item_new (kind, id, json_node_get_object (root));
+}
+
+/* Migration 1 -> 2: derive the search columns of existing items, then index them. */
+static gboolean
+migrate_2_fill (sqlite3  *db,
+                GError  **error)
+{
+  sqlite3_stmt *sel = NULL;
+  GHashTable *words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  WordSet spell = { words };
+  gboolean ok = TRUE;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT kind, id, data FROM items", -1, &sel, NULL) != SQLITE_OK)
+    ok = set_sqlite_error (error, VB_STORE_ERROR_SCHEMA, db, "Cannot read items");
+  while (ok && (rc = sqlite3_step (sel)) == SQLITE_ROW)
+    {
+      g_autoptr(VbItem) item = vb_item_from_row ((const char *) sqlite3_column_text (sel, 0),
+                                                 (const char *) sqlite3_column_text (sel, 1),
+                                                 (const char *) sqlite3_column_text (sel, 2),
+                                                 error);
+
+      ok = item != NULL && write_item (db, item, &spell, error);
+    }
+  sqlite3_finalize (sel);
+  ok = ok && exec (db, index_triggers, error) &&
+       exec (db, "INSERT INTO fts_all (fts_all) VALUES ('rebuild');"
+                 "INSERT INTO fts_head (fts_head) VALUES ('rebuild');", error) &&
+       add_spell_words (db, words, error);
+  g_hash_table_unref (words);
+  return ok;
+}
+
+/* The index depends on the lexicon (compound parts, stemming): rebuild it when that changed. */
+static gboolean
+check_lexicon (sqlite3  *db,
+               GError  **error)
+{
+  const char *checksum = vb_lexicon_get_checksum (vb_lexicon_get_default ());
+  g_autofree char *stored = NULL;
+
+  get_meta (db, "lexicon", &stored);
+  if (g_strcmp0 (stored, checksum) == 0)
+    return TRUE;
+
+  if (stored != NULL)
+    g_message ("The search lexicon changed: rebuilding the search index");
+  if (!exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!exec (db, "INSERT INTO fts_all (fts_all) VALUES ('rebuild');"
+                 "INSERT INTO fts_head (fts_head) VALUES ('rebuild');", error) ||
+      !set_meta (db, "lexicon", checksum, error) || !exec (db, "COMMIT", error))
+    {
+      exec (db, "ROLLBACK", NULL);
+      g_prefix_error (error, "Cannot rebuild the search index: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+VbStore *
+vb_store_open_at_version (const char  *path,
+                          int          version,
+                          GError     **error)
+{
+  g_autoptr(VbStore) self = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (version >= 0 && version <= VB_STORE_SCHEMA_VERSION, NULL);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VB_STORE_ERROR, VB_STORE_ERROR_OPEN, "Cannot create folder %s: %s",
+                   dir, g_strerror (saved));
+      return NULL;
+    }
+
+  self = g_object_new (VB_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->db = open_connection (path, FALSE, error);
+  if (self->db == NULL)
+    return NULL;
+  if (!migrate (self->db, version, error))
+    return NULL;
+  if (version == VB_STORE_SCHEMA_VERSION && !check_lexicon (self->db, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+VbStore *
+vb_store_open (const char  *path,
+               GError     **error)
+{
+  return vb_store_open_at_version (path, VB_STORE_SCHEMA_VERSION, error);
+}
+
+const char *
+vb_store_get_path (VbStore *self)
+{
+  return self->path;
+}
+
+int
+vb_store_get_schema_version (VbStore *self)
+{
+  int version;
+
+  g_mutex_lock (&self->lock);
+  version = get_user_version (self->db);
+  g_mutex_unlock (&self->lock);
+  return version;
+}
+
+/* A new connection for reading (searches): owned by the caller, close with sqlite3_close_v2. */
+sqlite3 *
+vb_store_open_reader (VbStore  *self,
+                      GError  **error)
+{
+  return open_connection (self->path, TRUE, error);
+}
+
+gboolean
+vb_store_exec (VbStore     *self,
+               const char  *sql,
+               GError     **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = exec (self->db, sql, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+static gboolean
+write_list (sqlite3     *db,
+            JsonObject  *lists,
+            const char  *name,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (lists, name);
+  JsonArray *array;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = NULL;
+  gboolean ok = TRUE;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return TRUE;
+  array = json_node_get_array (node);
+
+  if (g_str_equal (name, "kanalen"))
+    sql = g_strdup ("INSERT OR REPLACE INTO kanalen (code, naam, position, data) VALUES (?1, ?2, ?3, ?4)");
+  else if (g_str_equal (name, "gespreksresultaten"))
+    sql = g_strdup ("INSERT OR REPLACE INTO gespreksresultaten"
+                    " (code, naam, position, data, afgehandeld_door_kcc) VALUES (?1, ?2, ?3, ?4, ?5)");
+  else
+    sql = g_strdup ("INSERT OR REPLACE INTO afdelingen (id, naam, data) VALUES (?1, ?2, ?4)");
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store reference list");
+
+  for (guint i = 0; ok && i < json_array_get_length (array); i++)
+    {
+      JsonNode *el = json_array_get_element (array, i);
+      JsonObject *obj;
+      const char *code, *naam;
+      g_autofree char *data = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (el))
+        continue;
+      obj = json_node_get_object (el);
+      naam = json_object_get_string_member_with_default (obj, "naam", NULL);
+      code = json_object_get_string_member_with_default (obj, g_str_equal (name, "afdelingen") ?
+                                                         "id" : "code", naam);
+      if (code == NULL || naam == NULL)
+        continue;
+      data = json_to_string (el, FALSE);
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, naam, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 3, i);
+      sqlite3_bind_text (stmt, 4, data, -1, SQLITE_STATIC);
+      if (g_str_equal (name, "gespreksresultaten"))
+        sqlite3_bind_int (stmt, 5,
+                          json_object_get_boolean_member_with_default (obj, "afgehandeldDoorKcc",
+                                                                       FALSE));
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+      if (!ok)
+        set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store reference list");
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Writes @items (upsert by id) and the reference lists in @lists (may be NULL) in one
+ * transaction: all of it or nothing. */
+gboolean
+vb_store_upsert (VbStore     *self,
+                 GPtrArray   *items,
+                 JsonObject  *lists,
+                 GError     **error)
+{
+  GHashTable *words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  WordSet spell = { words };
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = exec (self->db, "BEGIN IMMEDIATE", error);
+  for (guint i = 0; ok && items != NULL && i < items->len; i++)
+    ok = write_item (self->db, g_ptr_array_index (items, i), &spell, error);
+  if (ok && lists != NULL)
+    ok = write_list (self->db, lists, "kanalen", error) &&
+         write_list (self->db, lists, "gespreksresultaten", error) &&
+         write_list (self->db, lists, "afdelingen", error);
+  ok = ok && add_spell_words (self->db, words, error);
+  ok = ok && exec (self->db, "COMMIT", error);
+  if (!ok)
+    exec (self->db, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->lock);
+  g_hash_table_unref (words);
+  return ok;
+}
+
+gboolean
+vb_store_delete_items (VbStore            *self,
+                       const char *const  *ids,
+                       GError            **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = exec (self->db, "BEGIN IMMEDIATE", error);
+  if (ok && sqlite3_prepare_v2 (self->db, "DELETE FROM items WHERE id = ?", -1, &stmt, NULL))
+    ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, self->db, "Cannot delete item");
+  for (guint i = 0; ok && ids[i] != NULL; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, self->db, "Cannot delete item");
+    }
+  sqlite3_finalize (stmt);
+  ok = ok && exec (self->db, "COMMIT", error);
+  if (!ok)
+    exec (self->db, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+VbItem *
+vb_store_get_item (VbStore     *self,
+                   const char  *id,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  VbItem *item = NULL;
+  int rc;
+
+  g_mutex_lock (&self->lock);
+  if (sqlite3_prepare_v2 (self->db, "SELECT kind, id, data FROM items WHERE id = ?", -1, &stmt,
+                          NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (error, VB_STORE_ERROR_READ, self->db, "Cannot read item");
+      goto out;
+    }
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    item = vb_item_from_row ((const char *) sqlite3_column_text (stmt, 0),
+                             (const char *) sqlite3_column_text (stmt, 1),
+                             (const char *) sqlite3_column_text (stmt, 2), error);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, VB_STORE_ERROR, VB_STORE_ERROR_NOT_FOUND, "No item with id %s", id);
+  else
+    set_sqlite_error (error, VB_STORE_ERROR_READ, self->db, "Cannot read item");
+
+out:
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->lock);
+  return item;
+}
+
+/* Number of items of @kind (a VbItemKind), or of all kinds when @kind is -1. */
+gint64
+vb_store_count_items (VbStore *self,
+                      int      kind)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 count = 0;
+
+  g_mutex_lock (&self->lock);
+  if (sqlite3_prepare_v2 (self->db,
+                          kind < 0 ? "SELECT count(*) FROM items"
+                                   : "SELECT count(*) FROM items WHERE kind = ?",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      if (kind >= 0)
+        sqlite3_bind_text (stmt, 1, vb_item_kind_to_string (kind), -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        count = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->lock);
+  return count;
+}
+
+/* A reference list (kanalen, gespreksresultaten, afdelingen) as stored, in list order. */
+JsonArray *
+vb_store_dup_list (VbStore     *self,
+                   const char  *list,
+                   GError     **error)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  JsonArray *array;
+
+  if (g_strcmp0 (list, "kanalen") == 0)
+    sql = g_strdup ("SELECT data, code, naam FROM kanalen ORDER BY position, code");
+  else if (g_strcmp0 (list, "gespreksresultaten") == 0)
+    sql = g_strdup ("SELECT data, code, naam, afgehandeld_door_kcc FROM gespreksresultaten"
+                    " ORDER BY position, code");
+  else if (g_strcmp0 (list, "afdelingen") == 0)
+    sql = g_strdup ("SELECT data, id, naam FROM afdelingen ORDER BY naam");
+  else
+    {
+      g_set_error (error, VB_STORE_ERROR, VB_STORE_ERROR_NOT_FOUND, "No list %s", list);
+      return NULL;
+    }
+
+  array = json_array_new ();
+  g_mutex_lock (&self->lock);
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        const char *data = (const char *) sqlite3_column_text (stmt, 0);
+        JsonNode *node = data != NULL ? json_from_string (data, NULL) : NULL;
+
+        /* Rows from before the data column was filled: rebuild the object from the columns. */
+        if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+          {
+            JsonObject *obj = json_object_new ();
+
+            g_clear_pointer (&node, json_node_unref);
+            json_object_set_string_member (obj, g_str_equal (list, "afdelingen") ? "id" : "code",
+                                           (const char *) sqlite3_column_text (stmt, 1));
+            json_object_set_string_member (obj, "naam", (const char *) sqlite3_column_text (stmt, 2));
+            if (g_str_equal (list, "gespreksresultaten"))
+              json_object_set_boolean_member (obj, "afgehandeldDoorKcc",
+                                              sqlite3_column_int (stmt, 3) != 0);
+            node = json_node_init_object (json_node_alloc (), obj);
+            json_object_unref (obj);
+          }
+        json_array_add_element (array, node);
+      }
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->lock);
+  return array;
+}
+
+/* The application's own content database in the user's data folder. */
+char *
+vb_default_content_db_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "vraagbaak", "content.db", NULL);
+}
