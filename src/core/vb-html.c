@@ -167,7 +167,7 @@ static const TagInfo tag_table[] = {
   { "dl", TAG_BOUNDARY, 0 },
   { "dt", TAG_BOUNDARY, 0 },
   { "em", TAG_STYLE, VB_HTML_STYLE_ITALIC },
-  { "embed", TAG_DROP, 0 },
+  { "embed", TAG_OTHER, 0 },     /* not empty in libxml2: dropping it would drop the rest */
   { "fieldset", TAG_BOUNDARY, 0 },
   { "figcaption", TAG_BOUNDARY, 0 },
   { "figure", TAG_BOUNDARY, 0 },
@@ -292,7 +292,9 @@ typedef struct
   gboolean  pending_sep;
   gboolean  cr_seen;
   guint     pending_breaks;
-  GString  *pre_ws;
+  GString  *pre_ws;         /* spaces in <pre>, dropped at the end of a line */
+  guint8    pre_ws_style;
+  guint     pre_ws_link_id;
 
   /* the text run not yet handed out */
   GString    *run;
@@ -378,6 +380,26 @@ open_block (Walker *w)
     w->visitor->start_block (kind, level, ordinal, w->user_data);
 }
 
+/* A space or tab inside <pre>: held back until a visible character follows, so that spaces
+ * at the end of a line go; the held spaces keep only the style and link all of them share. */
+static void
+pre_space (Walker *w,
+           char    c)
+{
+  if (w->pre_ws->len == 0)
+    {
+      w->pre_ws_style = w->st.style;
+      w->pre_ws_link_id = w->st.link_id;
+    }
+  else
+    {
+      w->pre_ws_style &= w->st.style;
+      if (w->pre_ws_link_id != w->st.link_id)
+        w->pre_ws_link_id = G_MAXUINT;
+    }
+  g_string_append_c (w->pre_ws, c);
+}
+
 /* An element that separates blocks starts or ends. Hard boundaries (headings, lists, list
  * items, quotes, pre) always end the open block; soft ones (p, div, tr...) become a space
  * inside a table cell and a line break inside a list item. */
@@ -395,7 +417,9 @@ boundary (Walker   *w,
     {
       if (w->st.in_cell)
         {
-          if (w->line_has_text)
+          if (w->line_has_text && w->st.pre)
+            pre_space (w, ' ');
+          else if (w->line_has_text)
             w->pending_space = TRUE;
           return;
         }
@@ -442,7 +466,16 @@ before_visible (Walker *w)
   if (w->pending_sep)
     {
       w->pending_sep = FALSE;
-      if (w->line_has_text)
+      if (w->line_has_text && w->st.pre)
+        {
+          /* in <pre> the space after the bar joins the spaces that follow, as it would
+           * when this output is read again */
+          emit (w, " |", 2, VB_HTML_STYLE_NONE, NULL, 0);
+          g_string_prepend_c (w->pre_ws, ' ');
+          w->pre_ws_style = VB_HTML_STYLE_NONE;
+          w->pre_ws_link_id = 0;
+        }
+      else if (w->line_has_text)
         emit (w, " | ", 3, VB_HTML_STYLE_NONE, NULL, 0);
       w->pending_space = FALSE;
     }
@@ -460,7 +493,10 @@ before_visible (Walker *w)
     }
   if (w->pre_ws->len > 0)
     {
-      emit (w, w->pre_ws->str, w->pre_ws->len, w->st.style, w->st.link, w->st.link_id);
+      gboolean same_link = w->pre_ws_link_id == w->st.link_id;
+
+      emit (w, w->pre_ws->str, w->pre_ws->len, w->pre_ws_style & w->st.style,
+            same_link ? w->st.link : NULL, same_link ? w->st.link_id : 0);
       g_string_truncate (w->pre_ws, 0);
     }
 }
@@ -541,7 +577,7 @@ handle_text (Walker     *w,
                     w->pending_breaks++;
                 }
               else
-                g_string_append_c (w->pre_ws, c == '\t' ? '\t' : ' ');
+                pre_space (w, c == '\t' ? '\t' : ' ');
             }
           else if (w->line_has_text || w->pending_breaks > 0)
             w->pending_space = w->pending_breaks == 0;
@@ -683,18 +719,30 @@ sax_start_element (void           *ctx,
       break;
     case TAG_IMG:
       {
-        g_autofree char *alt = g_strdup (find_attr (attrs, "alt"));
+        const char *alt = find_attr (attrs, "alt");
+        GString *shown;
+        gboolean space = FALSE;
 
-        if (alt != NULL && *g_strstrip (alt) != '\0')
+        if (alt == NULL)
+          break;
+        /* "[alt]" with its whitespace collapsed, also inside <pre> */
+        shown = g_string_new ("[");
+        for (const char *p = alt; *p != '\0'; p++)
           {
-            gboolean pre = w->st.pre;
-
-            w->st.pre = FALSE;   /* alt text is collapsed even in <pre> */
-            handle_text (w, "[", 1);
-            handle_text (w, alt, strlen (alt));
-            handle_text (w, "]", 1);
-            w->st.pre = pre;
+            if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+              space = shown->len > 1;
+            else
+              {
+                if (space)
+                  g_string_append_c (shown, ' ');
+                space = FALSE;
+                g_string_append_c (shown, *p);
+              }
           }
+        g_string_append_c (shown, ']');
+        if (shown->len > 2)
+          handle_text (w, shown->str, shown->len);
+        g_string_free (shown, TRUE);
       }
       break;
     case TAG_A:
@@ -833,30 +881,41 @@ find_end_tag (const char *data,
   return len;
 }
 
-/* Where a start or end tag at @i ends (after its '>'), following the way libxml2 2.9.14
- * reads attributes: quotes only count right after '=', bogus attribute text runs to the
- * next blank. Copies the lower-cased name into @name. */
-static gsize
+/* A start tag as libxml2 2.9.14 reads it: quotes only count right after '=', bogus
+ * attribute text runs to the next blank. */
+typedef struct
+{
+  char     name[24];       /* lower case, cut */
+  gsize    name_end;
+  gsize    end;            /* after the '>' */
+  gboolean self_closing;
+  guint    n_attrs;
+  gsize    kept_start[3];  /* the first href, alt and start attributes, as written */
+  gsize    kept_end[3];
+} TagScan;
+
+#define VB_HTML_MAX_ATTRS 32
+
+static void
 scan_tag (const char *data,
           gsize       len,
           gsize       i,
-          char       *name,
-          gsize       name_size,
-          gboolean   *self_closing)
+          TagScan    *tag)
 {
+  static const char *kept[] = { "href", "alt", "start" };
   gsize n = 0;
 
-  *self_closing = FALSE;
+  memset (tag, 0, sizeof *tag);
+  tag->end = len;
   i++;
-  if (i < len && data[i] == '/')
-    i++;
   while (i < len && is_name_char (data[i]))
     {
-      if (n + 1 < name_size)
-        name[n++] = g_ascii_tolower (data[i]);
+      if (n + 1 < sizeof tag->name)
+        tag->name[n++] = g_ascii_tolower (data[i]);
       i++;
     }
-  name[n] = '\0';
+  tag->name[n] = '\0';
+  tag->name_end = i;
 
   while (i < len)
     {
@@ -865,16 +924,23 @@ scan_tag (const char *data,
       if (is_blank (c))
         i++;
       else if (c == '>')
-        return i + 1;
+        {
+          tag->end = i + 1;
+          return;
+        }
       else if (c == '/' && i + 1 < len && data[i + 1] == '>')
         {
-          *self_closing = TRUE;
-          return i + 2;
+          tag->self_closing = TRUE;
+          tag->end = i + 2;
+          return;
         }
       else if (is_name_start (c))
         {
+          gsize attr_start = i, attr_name_end;
+
           while (i < len && is_name_char (data[i]))
             i++;
+          attr_name_end = i;
           while (i < len && is_blank (data[i]))
             i++;
           if (i < len && data[i] == '=')
@@ -887,13 +953,21 @@ scan_tag (const char *data,
                   const char *q = memchr (data + i + 1, data[i], len - i - 1);
 
                   if (q == NULL)
-                    return len;
+                    return;
                   i = q - data + 1;
                 }
               else
                 while (i < len && !is_blank (data[i]) && data[i] != '>')
                   i++;
             }
+          tag->n_attrs++;
+          for (guint k = 0; k < G_N_ELEMENTS (kept); k++)
+            if (tag->kept_end[k] == 0 && attr_name_end - attr_start == strlen (kept[k]) &&
+                g_ascii_strncasecmp (data + attr_start, kept[k], strlen (kept[k])) == 0)
+              {
+                tag->kept_start[k] = attr_start;
+                tag->kept_end[k] = i;
+              }
         }
       else
         {
@@ -902,7 +976,26 @@ scan_tag (const char *data,
             i++;
         }
     }
-  return len;
+}
+
+/* An end tag at @i: its lower-cased name into @name, and where it ends. libxml2 2.9.14
+ * skips whatever follows the name up to the first '>', quotes or not. */
+static gsize
+scan_end_tag (const char *data,
+              gsize       len,
+              gsize       i,
+              char       *name,
+              gsize       name_size)
+{
+  const char *gt;
+  gsize n = 0;
+
+  for (i += 2; i < len && is_name_char (data[i]); i++)
+    if (n + 1 < name_size)
+      name[n++] = g_ascii_tolower (data[i]);
+  name[n] = '\0';
+  gt = memchr (data + i, '>', len - i);
+  return gt != NULL ? (gsize) (gt - data) + 1 : len;
 }
 
 typedef struct
@@ -960,8 +1053,7 @@ parse_html (Walker     *w,
   while (pos < len)
     {
       const char *lt = memchr (data + pos, '<', len - pos);
-      char name[24];
-      gboolean self_closing;
+      TagScan tag;
       gsize i, end;
 
       if (lt == NULL)
@@ -1000,19 +1092,18 @@ parse_html (Walker     *w,
 
       if (data[i + 1] == '/')
         {
-          end = scan_tag (data, len, i, name, sizeof name, &self_closing);
+          char name[24];
+
+          end = scan_end_tag (data, len, i, name, sizeof name);
           if (strcmp (name, "html") == 0 || strcmp (name, "body") == 0)
             {
               /* would empty the parser's stack, after which it reads no more */
               g_string_append_len (f.flat, data + copied, i - copied);
               copied = end;
-              pos = end;
             }
-          else
-            {
-              f.pending_end = TRUE;
-              pos = i + 2;
-            }
+          else if (name[0] != '\0')
+            f.pending_end = TRUE;
+          pos = name[0] != '\0' ? end : i + 2;
           continue;
         }
 
@@ -1022,7 +1113,8 @@ parse_html (Walker     *w,
           continue;
         }
 
-      end = scan_tag (data, len, i, name, sizeof name, &self_closing);
+      scan_tag (data, len, i, &tag);
+      end = tag.end;
       if ((gint) f.pending_starts >= f.allowance)
         {
           if (f.pending_end || f.pending_starts > 0)
@@ -1033,26 +1125,44 @@ parse_html (Walker     *w,
             }
           if ((gint) f.pending_starts >= f.allowance)
             {
-              /* Too deep: leave the tag out. br, hr and img are empty elements that never
-               * stay on the stack; an element whose content is dropped goes with it. */
-              const TagInfo *info = lookup_tag (name);
+              /* Too deep: leave the tag out. br and img are empty elements that never stay
+               * on the stack, so they pass; a block element becomes a <br> (empty too),
+               * so that words on both sides stay apart; an element whose content is
+               * dropped goes with its content. */
+              const TagInfo *info = lookup_tag (tag.name);
 
-              if (!self_closing &&
-                  (info->kind == TAG_BR || info->kind == TAG_IMG || strcmp (name, "hr") == 0))
+              if (info->kind == TAG_BR || info->kind == TAG_IMG)
                 {
                   pos = end;
                   continue;
                 }
               g_string_append_len (f.flat, data + copied, i - copied);
-              if (info->kind == TAG_DROP && !self_closing)
+              switch ((TagKind) info->kind)
                 {
-                  end = find_end_tag (data, len, end, name);
+                case TAG_BOUNDARY:
+                case TAG_HEADING:
+                case TAG_LIST:
+                case TAG_LI:
+                case TAG_QUOTE:
+                case TAG_PRE:
+                case TAG_TABLE:
+                case TAG_ROW:
+                  g_string_append (f.flat, "<br>");
+                  break;
+                case TAG_CELL:
+                  g_string_append_c (f.flat, ' ');
+                  break;
+                default:
+                  break;
+                }
+              if (info->kind == TAG_DROP && !tag.self_closing)
+                {
+                  end = find_end_tag (data, len, end, tag.name);
                   if (end < len)
                     {
-                      gboolean dummy;
                       char end_name[24];
 
-                      end = scan_tag (data, len, end, end_name, sizeof end_name, &dummy);
+                      end = scan_end_tag (data, len, end, end_name, sizeof end_name);
                     }
                 }
               copied = end;
@@ -1061,8 +1171,23 @@ parse_html (Walker     *w,
             }
         }
       f.pending_starts++;
-      if (!self_closing && (strcmp (name, "script") == 0 || strcmp (name, "style") == 0))
-        pos = find_end_tag (data, len, end, name);
+      if (tag.n_attrs > VB_HTML_MAX_ATTRS)
+        {
+          /* libxml2 compares each attribute with all before it: keep what is read */
+          g_string_append_len (f.flat, data + copied, tag.name_end - copied);
+          for (guint k = 0; k < G_N_ELEMENTS (tag.kept_start); k++)
+            if (tag.kept_end[k] > 0)
+              {
+                g_string_append_c (f.flat, ' ');
+                g_string_append_len (f.flat, data + tag.kept_start[k],
+                                     tag.kept_end[k] - tag.kept_start[k]);
+              }
+          g_string_append (f.flat, tag.self_closing ? "/>" : ">");
+          copied = end;
+        }
+      if (!tag.self_closing &&
+          (strcmp (tag.name, "script") == 0 || strcmp (tag.name, "style") == 0))
+        pos = find_end_tag (data, len, end, tag.name);
       else
         pos = end;
     }
@@ -1196,10 +1321,12 @@ text_finish_link (TextOut *t)
   if (t->link == NULL)
     return;
   if (!link_text_is_url (t->out->str + t->link_start, t->out->len - t->link_start, t->link))
-    g_string_append_printf (t->out, " (%s)", skip_scheme (t->link)[0] != '\0' &&
-                            (g_ascii_strncasecmp (t->link, "mailto:", 7) == 0 ||
-                             g_ascii_strncasecmp (t->link, "tel:", 4) == 0)
-                            ? skip_scheme (t->link) : t->link);
+    {
+      /* web links in full; for mailto: and tel: the address or number is enough */
+      gboolean web = g_ascii_strncasecmp (t->link, "http", 4) == 0;
+
+      g_string_append_printf (t->out, " (%s)", web ? t->link : skip_scheme (t->link));
+    }
   g_clear_pointer (&t->link, g_free);
 }
 

@@ -16,7 +16,7 @@ typedef enum
   VB_HTML_BLOCK_PARAGRAPH,
   VB_HTML_BLOCK_HEADING,     /* level 1..3 after demotion */
   VB_HTML_BLOCK_LIST_ITEM,   /* level = list nesting depth (1..), ordinal > 0 in <ol> */
-  VB_HTML_BLOCK_QUOTE,
+  VB_HTML_BLOCK_QUOTE,       /* level = quote nesting depth, 1..4 */
   VB_HTML_BLOCK_PREFORMATTED,
 } VbHtmlBlock;
 

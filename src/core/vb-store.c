@@ -935,6 +935,135 @@ vb_store_dup_list (VbStore     *self,
   return array;
 }
 
+/* Every item of @kind (-1: all kinds), sorted by title; with @only_active, only the
+ * searchable ones. An array of VbItem. */
+GPtrArray *
+vb_store_list_items (VbStore     *self,
+                     int          kind,
+                     gboolean     only_active,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) sql = g_string_new ("SELECT kind, id, data FROM items WHERE 1");
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (kind >= 0)
+    g_string_append (sql, " AND kind = ?1");
+  if (only_active)
+    g_string_append (sql, " AND status = 'actief'");
+  g_string_append (sql, " ORDER BY title COLLATE NOCASE, id");
+
+  g_mutex_lock (&self->lock);
+  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    ok = set_sqlite_error (error, VB_STORE_ERROR_READ, self->db, "Cannot list items");
+  if (ok && kind >= 0)
+    sqlite3_bind_text (stmt, 1, vb_item_kind_to_string (kind), -1, SQLITE_STATIC);
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VbItem *item = vb_item_from_row ((const char *) sqlite3_column_text (stmt, 0),
+                                       (const char *) sqlite3_column_text (stmt, 1),
+                                       (const char *) sqlite3_column_text (stmt, 2), NULL);
+
+      /* A damaged row is left out rather than hiding every other item. */
+      if (item != NULL)
+        g_ptr_array_add (items, item);
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_sqlite_error (error, VB_STORE_ERROR_READ, self->db, "Cannot list items");
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->lock);
+  return ok ? g_steal_pointer (&items) : NULL;
+}
+
+static void
+get_item_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  VbItem *item = vb_store_get_item (source, task_data, &error);
+
+  if (item == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, item, g_object_unref);
+}
+
+void
+vb_store_get_item_async (VbStore             *self,
+                         const char          *id,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, vb_store_get_item_async);
+  g_task_set_task_data (task, g_strdup (id), g_free);
+  g_task_run_in_thread (task, get_item_thread);
+}
+
+VbItem *
+vb_store_get_item_finish (VbStore       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  int      kind;
+  gboolean only_active;
+} ListData;
+
+static void
+list_items_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ListData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *items = vb_store_list_items (source, data->kind, data->only_active, &error);
+
+  if (items == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+vb_store_list_items_async (VbStore             *self,
+                           int                  kind,
+                           gboolean             only_active,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ListData *data = g_new0 (ListData, 1);
+
+  data->kind = kind;
+  data->only_active = only_active;
+  g_task_set_source_tag (task, vb_store_list_items_async);
+  g_task_set_task_data (task, data, g_free);
+  g_task_run_in_thread (task, list_items_thread);
+}
+
+GPtrArray *
+vb_store_list_items_finish (VbStore       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The application's own content database in the user's data folder. */
 char *
 vb_default_content_db_path (void)

@@ -58,6 +58,29 @@ gboolean    vb_store_exec                 (VbStore      *self,
                                            const char   *sql,
                                            GError      **error);
 
+GPtrArray  *vb_store_list_items           (VbStore      *self,
+                                           int           kind,
+                                           gboolean      only_active,
+                                           GError      **error);
+
+void        vb_store_get_item_async       (VbStore      *self,
+                                           const char   *id,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer      user_data);
+VbItem     *vb_store_get_item_finish      (VbStore      *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
+void        vb_store_list_items_async     (VbStore      *self,
+                                           int           kind,
+                                           gboolean      only_active,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer      user_data);
+GPtrArray  *vb_store_list_items_finish    (VbStore      *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
+
 char       *vb_default_content_db_path    (void);
 VbItem     *vb_item_from_row              (const char   *kind,
                                            const char   *id,

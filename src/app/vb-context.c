@@ -1,0 +1,244 @@
+/* vb-context.c: what the windows share (store, searcher, settings)
+ *
+ * Made instantly, opened on a worker thread: the window paints before the database is open.
+ * Opening migrates the database when needed and imports the bundled demo content into an
+ * empty one, so a first start shows something to search. Then "ready" is notified.
+ *
+ * Copyright 2026 The Vraagbaak developers
+ * SPDX-License-Identifier: EUPL-1.2
+ */
+#include "vb-context.h"
+#include "vb-importer.h"
+#include "vb-lexicon.h"
+
+struct _VbContext
+{
+  GObject     parent_instance;
+
+  char       *content_db;
+  GSettings  *settings;
+  VbStore    *store;
+  VbSearcher *searcher;
+  gint64      n_items;
+  gboolean    ready;
+  char       *error;
+};
+
+enum {
+  PROP_0,
+  PROP_READY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (VbContext, vb_context, G_TYPE_OBJECT)
+
+static void
+vb_context_finalize (GObject *object)
+{
+  VbContext *self = VB_CONTEXT (object);
+
+  g_clear_object (&self->searcher);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_free (self->content_db);
+  g_free (self->error);
+
+  G_OBJECT_CLASS (vb_context_parent_class)->finalize (object);
+}
+
+static void
+vb_context_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  VbContext *self = VB_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vb_context_class_init (VbContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vb_context_finalize;
+  object_class->get_property = vb_context_get_property;
+
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vb_context_init (VbContext *self)
+{
+}
+
+VbContext *
+vb_context_new (const char *content_db,
+                GSettings  *settings)
+{
+  VbContext *self = g_object_new (VB_TYPE_CONTEXT, NULL);
+
+  self->content_db = g_strdup (content_db);
+  self->settings = g_object_ref (settings);
+  return self;
+}
+
+typedef struct
+{
+  VbStore    *store;
+  VbSearcher *searcher;
+  gint64      n_items;
+} OpenResult;
+
+static void
+open_result_free (gpointer data)
+{
+  OpenResult *r = data;
+
+  g_clear_object (&r->store);
+  g_clear_object (&r->searcher);
+  g_free (r);
+}
+
+static gboolean
+import_demo (VbStore  *store,
+             GError  **error)
+{
+  g_autofree char *datadir = vb_data_dir ();
+  g_autofree char *demo = g_build_filename (datadir, "demo", NULL);
+  g_autoptr(GDir) dir = g_dir_open (demo, 0, error);
+  g_autoptr(VbImporter) importer = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_build_filename (demo, name, NULL));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+
+  importer = vb_importer_new (store);
+  for (guint i = 0; i < names->len; i++)
+    if (!vb_importer_import_file (importer, g_ptr_array_index (names, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *path = task_data;
+  OpenResult *r = g_new0 (OpenResult, 1);
+  GError *error = NULL;
+
+  r->store = vb_store_open (path, &error);
+  if (r->store != NULL && vb_store_count_items (r->store, -1) == 0 &&
+      !import_demo (r->store, &error))
+    g_clear_object (&r->store);
+  if (r->store != NULL)
+    r->searcher = vb_searcher_new (r->store, &error);
+  if (r->searcher == NULL)
+    {
+      open_result_free (r);
+      g_task_return_error (task, error);
+      return;
+    }
+  r->n_items = vb_store_count_items (r->store, -1);
+  g_task_return_pointer (task, r, open_result_free);
+}
+
+void
+vb_context_open_async (VbContext           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  /* Load the lexicon here, on this thread, so the worker only reads it. */
+  vb_lexicon_get_default ();
+  g_task_set_source_tag (task, vb_context_open_async);
+  g_task_set_task_data (task, g_strdup (self->content_db), g_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+gboolean
+vb_context_open_finish (VbContext     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  OpenResult *r;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  r = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (r == NULL)
+    {
+      g_free (self->error);
+      self->error = g_strdup (local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  self->store = g_steal_pointer (&r->store);
+  self->searcher = g_steal_pointer (&r->searcher);
+  self->n_items = r->n_items;
+  open_result_free (r);
+  self->ready = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+  return TRUE;
+}
+
+gboolean
+vb_context_is_ready (VbContext *self)
+{
+  return self->ready;
+}
+
+/* Why opening failed, in words, or NULL. */
+const char *
+vb_context_get_error (VbContext *self)
+{
+  return self->error;
+}
+
+VbStore *
+vb_context_get_store (VbContext *self)
+{
+  return self->store;
+}
+
+VbSearcher *
+vb_context_get_searcher (VbContext *self)
+{
+  return self->searcher;
+}
+
+GSettings *
+vb_context_get_settings (VbContext *self)
+{
+  return self->settings;
+}
+
+gint64
+vb_context_get_n_items (VbContext *self)
+{
+  return self->n_items;
+}

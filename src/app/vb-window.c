@@ -1,0 +1,487 @@
+/* vb-window.c: the main window
+ *
+ * Search on the left, the opened answer on the right; in a narrow window (a desk clerk's
+ * half screen) an AdwLeaflet folds them into one column. The window keeps the history of
+ * opened items for Alt+Left and Alt+Right, and shows an important notice as a banner until
+ * it ends or is hidden for the day.
+ *
+ * Copyright 2026 The Vraagbaak developers
+ * SPDX-License-Identifier: EUPL-1.2
+ */
+#include <glib/gi18n.h>
+
+#include "vb-catalogue-page.h"
+#include "vb-item-view.h"
+#include "vb-result-row.h"
+#include "vb-search-page.h"
+#include "vb-window.h"
+
+struct _VbWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  VbContext       *context;
+  GPtrArray       *history;   /* ids of opened items */
+  guint            position;  /* index of the shown item in history, if any */
+  GCancellable    *cancellable;
+  char            *banner_id;
+
+  AdwToastOverlay *toasts;
+  GtkRevealer     *banner_revealer;
+  GtkLabel        *banner_label;
+  AdwLeaflet      *leaflet;
+  GtkWidget       *sidebar;
+  GtkStack        *side_stack;
+  GtkBox          *search_slot;
+  GtkWidget       *detail;
+  AdwWindowTitle  *detail_title;
+  VbItemView      *item_view;
+  GtkWidget       *search_page;
+  GtkWidget       *catalogue_page;
+};
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (VbWindow, vb_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+toast (VbWindow   *self,
+       const char *text)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+static void
+update_history_actions (VbWindow *self)
+{
+  gboolean folded_on_detail =
+    adw_leaflet_get_folded (self->leaflet) &&
+    adw_leaflet_get_visible_child (self->leaflet) == self->detail;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
+                                 folded_on_detail || (self->history->len > 0 && self->position > 0));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forward",
+                                 self->history->len > 0 && self->position + 1 < self->history->len);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-answer",
+                                 vb_item_view_get_item (self->item_view) != NULL);
+}
+
+static void
+on_item_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbItem) item = vb_store_get_item_finish (VB_STORE (source), result, &error);
+
+  if (item == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, _("This item is no longer in the knowledge base"));
+      return;
+    }
+  vb_item_view_set_item (self->item_view, item);
+  adw_window_title_set_title (self->detail_title, vb_kind_badge_label (vb_item_get_kind (item)));
+  adw_leaflet_set_visible_child (self->leaflet, self->detail);
+  update_history_actions (self);
+}
+
+static void
+load_item (VbWindow   *self,
+           const char *id)
+{
+  if (!vb_context_is_ready (self->context))
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  vb_store_get_item_async (vb_context_get_store (self->context), id, self->cancellable,
+                           on_item_loaded, g_object_ref (self));
+}
+
+/* Opens @id in the reading pane and makes it the newest step in the history. */
+void
+vb_window_open_item (VbWindow   *self,
+                     const char *id)
+{
+  g_return_if_fail (VB_IS_WINDOW (self));
+
+  if (self->history->len > 0 &&
+      g_str_equal (g_ptr_array_index (self->history, self->position), id))
+    {
+      load_item (self, id);
+      return;
+    }
+  /* Opening something new drops the forward steps, as in a browser. */
+  if (self->history->len > 0)
+    g_ptr_array_set_size (self->history, self->position + 1);
+  g_ptr_array_add (self->history, g_strdup (id));
+  self->position = self->history->len - 1;
+  load_item (self, id);
+}
+
+static void
+on_search_item_activated (VbWindow   *self,
+                          const char *id)
+{
+  vb_window_open_item (self, id);
+}
+
+static void
+on_item_view_open_item (VbWindow   *self,
+                        const char *id)
+{
+  vb_window_open_item (self, id);
+}
+
+static void
+on_item_view_copied (VbWindow *self)
+{
+  toast (self, _("Answer copied"));
+}
+
+static void
+on_leaflet_folded (VbWindow *self)
+{
+  update_history_actions (self);
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->side_stack, "search");
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  vb_search_page_focus_entry (VB_SEARCH_PAGE (self->search_page));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  /* Folded: back is the list. */
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      adw_leaflet_get_visible_child (self->leaflet) == self->detail)
+    {
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      vb_search_page_focus_entry (VB_SEARCH_PAGE (self->search_page));
+      update_history_actions (self);
+      return;
+    }
+  if (self->history->len == 0 || self->position == 0)
+    return;
+  self->position--;
+  load_item (self, g_ptr_array_index (self->history, self->position));
+}
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  if (self->position + 1 >= self->history->len)
+    return;
+  self->position++;
+  load_item (self, g_ptr_array_index (self->history, self->position));
+}
+
+static void
+copy_answer_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  vb_item_view_copy (VB_WINDOW (widget)->item_view);
+}
+
+static void
+show_section_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->detail);
+  vb_item_view_show_section (self->item_view, g_variant_get_int32 (parameter));
+}
+
+static void
+show_catalogue_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->side_stack, "catalogue");
+  vb_catalogue_page_show_products (VB_CATALOGUE_PAGE (self->catalogue_page));
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_widget_grab_focus (self->catalogue_page);
+}
+
+static void
+show_notices_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->side_stack, "catalogue");
+  vb_catalogue_page_show_notices (VB_CATALOGUE_PAGE (self->catalogue_page));
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_widget_grab_focus (self->catalogue_page);
+}
+
+static void
+open_banner_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  if (self->banner_id != NULL)
+    vb_window_open_item (self, self->banner_id);
+}
+
+static char *
+today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+static void
+dismiss_banner_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+  GSettings *settings = vb_context_get_settings (self->context);
+  g_autofree char *date = today ();
+  g_autofree char *stored = g_settings_get_string (settings, "dismissed-date");
+  g_auto(GStrv) old = g_settings_get_strv (settings, "dismissed-notices");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+
+  if (self->banner_id == NULL)
+    return;
+  /* Hidden for the day: the list starts afresh each day. */
+  if (g_strcmp0 (stored, date) == 0)
+    g_strv_builder_addv (builder, (const char **) old);
+  g_strv_builder_add (builder, self->banner_id);
+  ids = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "dismissed-notices", (const char *const *) ids);
+  g_settings_set_string (settings, "dismissed-date", date);
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  vb_search_page_focus_entry (VB_SEARCH_PAGE (self->search_page));
+}
+
+static gboolean
+is_current (VbItem *item,
+            gint64  now)
+{
+  const char *starts = vb_item_get_string (item, "publicatieDatum");
+  const char *ends = vb_item_get_string (item, "publicatieEinddatum");
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) s = starts ? g_date_time_new_from_iso8601 (starts, utc) : NULL;
+  g_autoptr(GDateTime) e = ends ? g_date_time_new_from_iso8601 (ends, utc) : NULL;
+
+  return (s == NULL || g_date_time_to_unix (s) <= now) &&
+         (e == NULL || g_date_time_to_unix (e) > now);
+}
+
+static void
+on_notices_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VbWindow) self = user_data;
+  g_autoptr(GPtrArray) items = vb_store_list_items_finish (VB_STORE (source), result, NULL);
+  GSettings *settings = vb_context_get_settings (self->context);
+  g_autofree char *date = today ();
+  g_autofree char *stored = g_settings_get_string (settings, "dismissed-date");
+  g_auto(GStrv) dismissed = g_settings_get_strv (settings, "dismissed-notices");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (items == NULL)
+    return;
+  for (guint i = 0; i < items->len; i++)
+    {
+      VbItem *item = g_ptr_array_index (items, i);
+      JsonObject *fields = vb_item_get_fields (item);
+
+      if (!json_object_get_boolean_member_with_default (fields, "belangrijk", FALSE) ||
+          !is_current (item, now))
+        continue;
+      if (g_strcmp0 (stored, date) == 0 &&
+          g_strv_contains ((const char *const *) dismissed, vb_item_get_id (item)))
+        continue;
+      g_free (self->banner_id);
+      self->banner_id = g_strdup (vb_item_get_id (item));
+      gtk_label_set_label (self->banner_label, vb_item_get_title (item));
+      gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+      return;
+    }
+}
+
+static void
+on_context_ready (VbWindow *self)
+{
+  if (!vb_context_is_ready (self->context))
+    return;
+  vb_store_list_items_async (vb_context_get_store (self->context), VB_ITEM_NOTICE, TRUE, NULL,
+                             on_notices_loaded, g_object_ref (self));
+}
+
+static void
+vb_window_constructed (GObject *object)
+{
+  VbWindow *self = VB_WINDOW (object);
+
+  G_OBJECT_CLASS (vb_window_parent_class)->constructed (object);
+
+  self->search_page = vb_search_page_new (self->context);
+  gtk_widget_set_vexpand (self->search_page, TRUE);
+  gtk_box_append (self->search_slot, self->search_page);
+  g_signal_connect_object (self->search_page, "item-activated",
+                           G_CALLBACK (on_search_item_activated), self, G_CONNECT_SWAPPED);
+
+  self->catalogue_page = vb_catalogue_page_new (self->context);
+  gtk_stack_add_named (self->side_stack, self->catalogue_page, "catalogue");
+  g_signal_connect_object (self->catalogue_page, "item-activated",
+                           G_CALLBACK (on_search_item_activated), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (on_context_ready), self,
+                           G_CONNECT_SWAPPED);
+  if (vb_context_is_ready (self->context))
+    on_context_ready (self);
+
+  update_history_actions (self);
+  gtk_window_set_focus (GTK_WINDOW (self), self->search_page);
+  gtk_widget_grab_focus (self->search_page);
+}
+
+static void
+vb_window_dispose (GObject *object)
+{
+  VbWindow *self = VB_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VB_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (vb_window_parent_class)->dispose (object);
+}
+
+static void
+vb_window_finalize (GObject *object)
+{
+  VbWindow *self = VB_WINDOW (object);
+
+  g_clear_object (&self->context);
+  g_ptr_array_unref (self->history);
+  g_free (self->banner_id);
+
+  G_OBJECT_CLASS (vb_window_parent_class)->finalize (object);
+}
+
+static void
+vb_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  VbWindow *self = VB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vb_window_class_init (VbWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = vb_window_constructed;
+  object_class->dispose = vb_window_dispose;
+  object_class->finalize = vb_window_finalize;
+  object_class->set_property = vb_window_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, VB_TYPE_CONTEXT,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VB_TYPE_ITEM_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/vraagbaak/Vraagbaak/vb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, search_slot);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, detail);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, item_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_item_view_open_item);
+  gtk_widget_class_bind_template_callback (widget_class, on_item_view_copied);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded);
+
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.forward", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-answer", NULL, copy_answer_action);
+  gtk_widget_class_install_action (widget_class, "win.show-section", "i", show_section_action);
+  gtk_widget_class_install_action (widget_class, "win.show-catalogue", NULL, show_catalogue_action);
+  gtk_widget_class_install_action (widget_class, "win.show-notices", NULL, show_notices_action);
+  gtk_widget_class_install_action (widget_class, "win.open-banner", NULL, open_banner_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+}
+
+static void
+vb_window_init (VbWindow *self)
+{
+  self->history = g_ptr_array_new_with_free_func (g_free);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+VbWindow *
+vb_window_new (GtkApplication *app,
+               VbContext      *context)
+{
+  return g_object_new (VB_TYPE_WINDOW, "application", app, "context", context, NULL);
+}
+
+GtkWidget *
+vb_window_get_search_page (VbWindow *self)
+{
+  return self->search_page;
+}
+
+GtkWidget *
+vb_window_get_item_view (VbWindow *self)
+{
+  return GTK_WIDGET (self->item_view);
+}

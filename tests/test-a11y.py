@@ -1,0 +1,256 @@
+#!/usr/bin/python3
+# test-a11y.py: the running application seen through AT-SPI, and driven by real keystrokes
+# Copyright 2026 The Vraagbaak developers
+# SPDX-License-Identifier: EUPL-1.2
+#
+# Starts the real application under the test run's Xvfb and session bus, then:
+#  1. walks the accessibility tree: a named search entry, a named result list whose items
+#     carry their titles, named buttons, and no interactive control without a name;
+#  2. the whole search-open-copy-back flow with real key events (xdotool), no mouse after the
+#     first click that gives the window focus (there is no window manager).
+# Prints TAP. Skips (exit 77) when there is no display, no AT-SPI or no xdotool.
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+tests = []
+
+
+def tap(ok, name, detail=""):
+    tests.append((ok, name))
+    print(("ok" if ok else "not ok") + " %d %s" % (len(tests), name))
+    if detail:
+        for line in detail.splitlines():
+            print("# " + line)
+    sys.stdout.flush()
+
+
+def skip_all(reason):
+    print("1..0 # SKIP " + reason)
+    sys.exit(0)
+
+
+if not os.environ.get("DISPLAY"):
+    skip_all("no display")
+if not shutil.which("xdotool"):
+    skip_all("xdotool is not installed")
+try:
+    import gi
+    gi.require_version("Atspi", "2.0")
+    from gi.repository import Atspi
+except Exception as e:  # noqa: BLE001
+    skip_all("no AT-SPI bindings: %s" % e)
+
+app_path = sys.argv[1]
+tmp = tempfile.mkdtemp(prefix="vraagbaak-a11y-")
+env = dict(os.environ)
+env.pop("GTK_A11Y", None)
+env["VRAAGBAAK_CONTENT_DB"] = os.path.join(tmp, "content.db")
+env["LANGUAGE"] = "nl"
+env["G_DEBUG"] = ""
+# Services the session bus starts (the AT-SPI registry) must find the display.
+signal.alarm(150)
+subprocess.run(["dbus-update-activation-environment", "DISPLAY", "XAUTHORITY"], check=False,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+INTERACTIVE = {
+    "push button", "toggle button", "check box", "radio button", "combo box", "entry",
+    "password text", "spin button", "slider", "menu item", "link", "switch", "list item",
+    "page tab",
+}
+
+
+def walk(node, depth=0, out=None):
+    if out is None:
+        out = []
+    if node is None or depth > 60:
+        return out
+    out.append(node)
+    try:
+        n = node.get_child_count()
+    except Exception:  # noqa: BLE001
+        return out
+    for i in range(n):
+        try:
+            walk(node.get_child_at_index(i), depth + 1, out)
+        except Exception:  # noqa: BLE001
+            pass
+    return out
+
+
+def role(node):
+    try:
+        return node.get_role_name()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def name(node):
+    try:
+        return node.get_name() or ""
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def showing(node):
+    try:
+        states = node.get_state_set()
+        return states.contains(Atspi.StateType.SHOWING) and states.contains(Atspi.StateType.VISIBLE)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def find_app():
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        child = desktop.get_child_at_index(i)
+        if child is not None and "vraagbaak" in name(child).lower():
+            return child
+    return None
+
+
+def wait(predicate, timeout=15.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+def text_of(node):
+    try:
+        t = node.get_text_iface()
+        if t is None:
+            return ""
+        return t.get_text(0, t.get_character_count())
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def xdo(*args):
+    subprocess.run(["xdotool"] + list(args), check=False)
+
+
+proc = subprocess.Popen([app_path], env=env)
+try:
+    app = wait(find_app)
+    if app is None:
+        tap(False, "the application appears on the accessibility bus")
+        raise SystemExit
+
+    def entry_node():
+        for n in walk(app):
+            if role(n) in ("entry", "text") and showing(n) and "kennisbank" in name(n).lower():
+                return n
+        return None
+
+    def start_ready():
+        # The notices list on the start page appears once the database is open.
+        for n in walk(app):
+            if role(n) in ("list", "list box") and "berichten" in name(n).lower() and showing(n):
+                return n
+        return None
+
+    entry = wait(entry_node)
+    tap(entry is not None, "a named search entry",
+        "" if entry else "roles: %s" % sorted({(role(n), name(n)) for n in walk(app)})[:60])
+    wait(start_ready, 30)
+
+    # Give the window keyboard focus: without a window manager, focus follows the pointer.
+    if entry is not None:
+        ext = entry.get_extents(Atspi.CoordType.SCREEN)
+        xdo("mousemove", str(ext.x + 20), str(ext.y + ext.height // 2), "click", "1")
+        time.sleep(0.5)
+
+    xdo("type", "--delay", "30", "paspoort kosten")
+
+    def result_list():
+        for n in walk(app):
+            if role(n) in ("list", "list box") and "zoekresultaten" in name(n).lower() and showing(n):
+                items = [c for c in walk(n) if role(c) == "list item" and showing(c)]
+                if items:
+                    return (n, items)
+        return None
+
+    found = wait(result_list)
+    tap(found is not None, "a named result list appears while typing")
+    if found:
+        lst, items = found
+        titles = [name(i) for i in items]
+        tap(all(titles) and "kost een paspoort" in titles[0].lower(),
+            "result items carry their titles, the expected one first", "items: %s" % titles[:5])
+
+    # Down, Enter: open the first result with the keyboard.
+    xdo("key", "Down")
+    time.sleep(0.3)
+    xdo("key", "Return")
+
+    def opened():
+        for n in walk(app):
+            if role(n) == "label" and name(n) == "Wat kost een paspoort?" and showing(n):
+                return n
+            if role(n) == "label" and "Wat kost een paspoort?" in text_of(n) and showing(n):
+                return n
+        return None
+
+    tap(wait(opened) is not None, "Down and Enter open the answer")
+
+    # Ctrl+Shift+C copies the whole answer; the window says so.
+    xdo("key", "ctrl+shift+c")
+
+    def copied():
+        for n in walk(app):
+            if "gekopieerd" in (name(n) + text_of(n)).lower() and showing(n):
+                return n
+        return None
+
+    tap(wait(copied, 5) is not None, "Ctrl+Shift+C copies the answer and says so")
+
+    # Ctrl+K back to the search entry, type another query, open it.
+    xdo("key", "ctrl+k")
+    time.sleep(0.3)
+    xdo("type", "--delay", "30", "grofvuil ophalen")
+    time.sleep(1.0)
+    xdo("key", "Return")
+
+    def opened_grofvuil():
+        for n in walk(app):
+            if role(n) == "label" and "grofvuil" in name(n).lower() and "?" in name(n) and showing(n):
+                return n
+        return None
+
+    tap(wait(opened_grofvuil) is not None, "Ctrl+K, typing and Enter open a second answer")
+
+    # Alt+Left goes back to the first answer.
+    xdo("key", "alt+Left")
+    tap(wait(opened) is not None, "Alt+Left walks back to the previous answer")
+
+    # No interactive control without a name, on what is showing now.
+    unnamed = []
+    buttons = 0
+    for n in walk(app):
+        r = role(n)
+        if r in INTERACTIVE and showing(n):
+            if r == "push button":
+                buttons += 1
+            if not name(n).strip():
+                unnamed.append(r)
+    tap(buttons > 0 and not unnamed, "every showing interactive control has a name",
+        "unnamed: %s" % unnamed if unnamed else "")
+finally:
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print("1..%d" % len(tests))
+sys.exit(0 if all(ok for ok, _ in tests) else 1)
