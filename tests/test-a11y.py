@@ -98,9 +98,14 @@ def name(node):
 
 
 def showing(node):
+    # GTK 4.8 marks every widget "visible" and none "showing": a widget on screen is one
+    # with a size (hidden stack pages and unmapped widgets have none).
     try:
         states = node.get_state_set()
-        return states.contains(Atspi.StateType.SHOWING) and states.contains(Atspi.StateType.VISIBLE)
+        if not states.contains(Atspi.StateType.VISIBLE):
+            return False
+        ext = node.get_extents(Atspi.CoordType.SCREEN)
+        return ext.width > 0 and ext.height > 0
     except Exception:  # noqa: BLE001
         return False
 
@@ -240,8 +245,11 @@ try:
         if r in INTERACTIVE and showing(n):
             if r == "push button":
                 buttons += 1
-            if not name(n).strip():
-                unnamed.append(r)
+            label = name(n).strip()
+            # GTK 4.8 falls back to the class name (GtkToggleButton) when there is no label.
+            if not label or (label.startswith("Gtk") and " " not in label) or label.startswith("Adw"):
+                parent = n.get_parent()
+                unnamed.append("%s %r in %s %r" % (r, label, role(parent), name(parent)))
     tap(buttons > 0 and not unnamed, "every showing interactive control has a name",
         "unnamed: %s" % unnamed if unnamed else "")
 finally:

@@ -10,6 +10,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "vb-a11y.h"
 #include "vb-catalogue-page.h"
 #include "vb-item-view.h"
 #include "vb-result-row.h"
@@ -55,6 +56,7 @@ toast (VbWindow   *self,
        const char *text)
 {
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  vb_a11y_label_icon_buttons (GTK_WIDGET (self->toasts), _("Dismiss"));
 }
 
 static void
@@ -343,6 +345,7 @@ on_context_ready (VbWindow *self)
 {
   if (!vb_context_is_ready (self->context))
     return;
+  vb_item_view_set_store (self->item_view, vb_context_get_store (self->context));
   vb_store_list_items_async (vb_context_get_store (self->context), VB_ITEM_NOTICE, TRUE, NULL,
                              on_notices_loaded, g_object_ref (self));
 }

@@ -155,13 +155,79 @@ exec (sqlite3     *db,
   return TRUE;
 }
 
+/* Prepared statements kept per writer connection and reused: an import writes thousands of
+ * rows with the same few statements, and preparing the upsert also compiles its triggers.
+ * Only our own statements are tracked: FTS5 keeps statements on the same connection. */
+static GHashTable *stmt_cache;  /* sqlite3* -> GPtrArray of sqlite3_stmt* */
+G_LOCK_DEFINE_STATIC (stmt_cache);
+
+/* A statement for @sql, reset and unbound. Reset it after use; never finalize it. */
+static sqlite3_stmt *
+cached_stmt (sqlite3    *db,
+             const char *sql)
+{
+  GPtrArray *stmts;
+  sqlite3_stmt *stmt = NULL;
+
+  G_LOCK (stmt_cache);
+  if (stmt_cache == NULL)
+    stmt_cache = g_hash_table_new (NULL, NULL);
+  stmts = g_hash_table_lookup (stmt_cache, db);
+  if (stmts == NULL)
+    {
+      stmts = g_ptr_array_new ();
+      g_hash_table_insert (stmt_cache, db, stmts);
+    }
+  for (guint i = 0; i < stmts->len; i++)
+    {
+      sqlite3_stmt *candidate = g_ptr_array_index (stmts, i);
+
+      if (sqlite3_sql (candidate) == sql || strcmp (sqlite3_sql (candidate), sql) == 0)
+        {
+          stmt = candidate;
+          break;
+        }
+    }
+  if (stmt == NULL &&
+      sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) == SQLITE_OK)
+    g_ptr_array_add (stmts, stmt);
+  G_UNLOCK (stmt_cache);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  return stmt;
+}
+
+static void
+finalize_all (sqlite3 *db)
+{
+  GPtrArray *stmts;
+
+  G_LOCK (stmt_cache);
+  stmts = stmt_cache != NULL ? g_hash_table_lookup (stmt_cache, db) : NULL;
+  if (stmts != NULL)
+    {
+      g_hash_table_remove (stmt_cache, db);
+      for (guint i = 0; i < stmts->len; i++)
+        sqlite3_finalize (g_ptr_array_index (stmts, i));
+      g_ptr_array_unref (stmts);
+    }
+  G_UNLOCK (stmt_cache);
+}
+
 static void
 vb_store_finalize (GObject *object)
 {
   VbStore *self = VB_STORE (object);
 
   if (self->db != NULL)
-    sqlite3_close_v2 (self->db);
+    {
+      finalize_all (self->db);
+      sqlite3_close_v2 (self->db);
+    }
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
 
@@ -345,10 +411,9 @@ add_spell_words (sqlite3     *db,
   gpointer key;
   gboolean ok = TRUE;
 
-  if (sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO spell_words (word) VALUES (?)", -1,
-                          &word_stmt, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO spell_trigrams (trigram, word) VALUES (?, ?)",
-                          -1, &tri_stmt, NULL) != SQLITE_OK)
+  word_stmt = cached_stmt (db, "INSERT OR IGNORE INTO spell_words (word) VALUES (?)");
+  tri_stmt = cached_stmt (db, "INSERT OR IGNORE INTO spell_trigrams (trigram, word) VALUES (?, ?)");
+  if (word_stmt == NULL || tri_stmt == NULL)
     {
       ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the spelling list");
       goto out;
@@ -380,8 +445,10 @@ add_spell_words (sqlite3     *db,
     }
 
 out:
-  sqlite3_finalize (word_stmt);
-  sqlite3_finalize (tri_stmt);
+  if (word_stmt != NULL)
+    sqlite3_reset (word_stmt);
+  if (tri_stmt != NULL)
+    sqlite3_reset (tri_stmt);
   return ok;
 }
 
@@ -452,7 +519,8 @@ write_item (sqlite3     *db,
               JSON_NODE_HOLDS_VALUE (json_object_get_member (fields, "belangrijk")) &&
               json_object_get_boolean_member (fields, "belangrijk");
 
-  if (sqlite3_prepare_v2 (db, upsert_sql, -1, &stmt, NULL) != SQLITE_OK)
+  stmt = cached_stmt (db, upsert_sql);
+  if (stmt == NULL)
     return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
   sqlite3_bind_text (stmt, 1, vb_item_get_id (item), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, vb_item_kind_to_string (vb_item_get_kind (item)), -1, SQLITE_STATIC);
@@ -473,7 +541,7 @@ write_item (sqlite3     *db,
   rowid = sqlite3_column_int64 (stmt, 0);
   if (rc == SQLITE_ROW)
     rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
 
@@ -486,12 +554,11 @@ write_item (sqlite3     *db,
       { "gerelateerdeProducten", "product", "product" },
     };
 
-    if (sqlite3_prepare_v2 (db, "DELETE FROM item_afdelingen WHERE item = ?", -1, &del, NULL) ||
-        sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO item_afdelingen VALUES (?, ?)", -1, &ins,
-                            NULL) ||
-        sqlite3_prepare_v2 (db, "DELETE FROM item_links WHERE item = ?", -1, &del_links, NULL) ||
-        sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO item_links VALUES (?, ?, ?)", -1,
-                            &ins_link, NULL))
+    del = cached_stmt (db, "DELETE FROM item_afdelingen WHERE item = ?");
+    ins = cached_stmt (db, "INSERT OR IGNORE INTO item_afdelingen VALUES (?, ?)");
+    del_links = cached_stmt (db, "DELETE FROM item_links WHERE item = ?");
+    ins_link = cached_stmt (db, "INSERT OR IGNORE INTO item_links VALUES (?, ?, ?)");
+    if (del == NULL || ins == NULL || del_links == NULL || ins_link == NULL)
       ok = FALSE;
     if (ok)
       {
@@ -534,10 +601,14 @@ write_item (sqlite3     *db,
             ok = sqlite3_step (ins_link) == SQLITE_DONE;
           }
       }
-    sqlite3_finalize (del);
-    sqlite3_finalize (ins);
-    sqlite3_finalize (del_links);
-    sqlite3_finalize (ins_link);
+    if (del != NULL)
+      sqlite3_reset (del);
+    if (ins != NULL)
+      sqlite3_reset (ins);
+    if (del_links != NULL)
+      sqlite3_reset (del_links);
+    if (ins_link != NULL)
+      sqlite3_reset (ins_link);
     if (!ok)
       return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
   }

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "vb-a11y.h"
 #include "vb-catalogue-page.h"
 
 typedef enum
@@ -962,6 +963,8 @@ vb_catalogue_page_init (VbCataloguePage *self)
   self->cancellable = g_cancellable_new ();
 
   use_ellipsizing_factories (self->afdeling_filter);
+  vb_a11y_label_drop_down (self->afdeling_filter, _("Department"));
+  vb_a11y_label_drop_down (self->doelgroep_filter, _("Audience"));
   gtk_list_box_set_filter_func (self->products_list, filter_product_row, self, NULL);
   gtk_list_box_set_header_func (self->products_list, update_product_header, NULL, NULL);
 

@@ -16,12 +16,15 @@
 #include "vb-item-view.h"
 #include "vb-result-row.h"
 #include "vb-rich-text.h"
+#include "vb-store.h"
 
 struct _VbItemView
 {
   GtkWidget   parent_instance;
 
   VbItem     *item;
+  VbStore    *store;
+  GCancellable *cancellable;
   GPtrArray  *sections;  /* VbRichText of the visible sections, in order */
 
   GtkStack   *stack;
@@ -73,6 +76,10 @@ static void
 clear_content (VbItemView *self)
 {
   GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
     gtk_box_remove (self->content, child);
@@ -150,7 +157,6 @@ add_section (VbItemView *self,
   number = self->sections->len;
   button_label = number <= 9 ? g_strdup_printf ("%u  %s", number, label) : g_strdup (label);
   button = gtk_button_new_with_label (button_label);
-  gtk_widget_add_css_class (button, "pill");
   gtk_widget_add_css_class (button, "small");
   if (number <= 9)
     {
@@ -189,6 +195,27 @@ add_list_row (VbItemView *self,
 }
 
 static void
+on_related_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GtkWidget) button = user_data;
+  g_autoptr(VbItem) item = vb_store_get_item_finish (VB_STORE (source), result, NULL);
+  g_autofree char *label = NULL;
+
+  /* A reference to an item that is not (or no longer) here is not shown at all. */
+  if (item == NULL)
+    {
+      gtk_widget_set_visible (button, FALSE);
+      return;
+    }
+  label = g_strdup_printf ("%s: %s", vb_kind_badge_label (vb_item_get_kind (item)),
+                           vb_item_get_title (item));
+  gtk_button_set_label (GTK_BUTTON (button), label);
+  gtk_widget_set_visible (button, TRUE);
+}
+
+static void
 add_related (VbItemView *self)
 {
   static const struct { const char *field, *member; } fields[] = {
@@ -224,12 +251,16 @@ add_related (VbItemView *self)
               gtk_box_append (self->content, box);
             }
           button = gtk_button_new_with_label (target);
+          gtk_widget_set_visible (button, FALSE);
           gtk_widget_set_halign (button, GTK_ALIGN_START);
           gtk_widget_add_css_class (button, "link");
           gtk_widget_add_css_class (button, "vb-related");
           g_object_set_data_full (G_OBJECT (button), "item-id", g_strdup (target), g_free);
           g_signal_connect (button, "clicked", G_CALLBACK (on_related_clicked), self);
           gtk_box_append (GTK_BOX (box), button);
+          if (self->store != NULL)
+            vb_store_get_item_async (self->store, target, self->cancellable, on_related_loaded,
+                                     g_object_ref (button));
         }
     }
 }
@@ -521,6 +552,9 @@ vb_item_view_dispose (GObject *object)
   VbItemView *self = VB_ITEM_VIEW (object);
 
   g_clear_object (&self->item);
+  g_clear_object (&self->store);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VB_TYPE_ITEM_VIEW);
 
   G_OBJECT_CLASS (vb_item_view_parent_class)->dispose (object);
@@ -580,6 +614,14 @@ vb_item_view_init (VbItemView *self)
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+/* The store related items are looked up in (their titles are shown, not their ids). */
+void
+vb_item_view_set_store (VbItemView *self,
+                        VbStore    *store)
+{
+  g_set_object (&self->store, store);
 }
 
 GtkWidget *

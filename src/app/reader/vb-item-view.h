@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "vb-item.h"
+#include "vb-store.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VbItemView, vb_item_view, VB, ITEM_VIEW, GtkWidget)
 
 GtkWidget *vb_item_view_new            (void);
+void       vb_item_view_set_store      (VbItemView *self,
+                                        VbStore    *store);
 void       vb_item_view_set_item       (VbItemView *self,
                                         VbItem     *item);
 VbItem    *vb_item_view_get_item       (VbItemView *self);

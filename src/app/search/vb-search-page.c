@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "vb-a11y.h"
 #include "vb-result-row.h"
 #include "vb-search-page.h"
 
@@ -530,6 +531,9 @@ vb_search_page_init (VbSearchPage *self)
   GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vb_a11y_label_drop_down (self->kind_filter, _("Type"));
+  vb_a11y_label_drop_down (self->doelgroep_filter, _("Audience"));
+  vb_a11y_label_drop_down (self->afdeling_filter, _("Department"));
   self->results = g_list_store_new (VB_TYPE_SEARCH_HIT);
   gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->results), create_row, NULL, NULL);
 
