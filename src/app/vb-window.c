@@ -292,19 +292,6 @@ dismiss_banner_action (GtkWidget  *widget,
   vb_search_page_focus_entry (VB_SEARCH_PAGE (self->search_page));
 }
 
-static gboolean
-is_current (VbItem *item,
-            gint64  now)
-{
-  const char *starts = vb_item_get_string (item, "publicatieDatum");
-  const char *ends = vb_item_get_string (item, "publicatieEinddatum");
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) s = starts ? g_date_time_new_from_iso8601 (starts, utc) : NULL;
-  g_autoptr(GDateTime) e = ends ? g_date_time_new_from_iso8601 (ends, utc) : NULL;
-
-  return (s == NULL || g_date_time_to_unix (s) <= now) &&
-         (e == NULL || g_date_time_to_unix (e) > now);
-}
 
 static void
 on_notices_loaded (GObject      *source,
@@ -327,7 +314,7 @@ on_notices_loaded (GObject      *source,
       JsonObject *fields = vb_item_get_fields (item);
 
       if (!json_object_get_boolean_member_with_default (fields, "belangrijk", FALSE) ||
-          !is_current (item, now))
+          !vb_item_is_published (item, now))
         continue;
       if (g_strcmp0 (stored, date) == 0 &&
           g_strv_contains ((const char *const *) dismissed, vb_item_get_id (item)))

@@ -153,6 +153,43 @@ vb_item_is_searchable (VbItem *self)
   return g_strcmp0 (vb_item_get_status (self), "actief") == 0;
 }
 
+/* Unix time of an ISO 8601 date or date-time; without a zone it is local time (the
+ * municipality's). 0 when absent or not a date. */
+gint64
+vb_parse_time (const char *iso)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (iso == NULL || *iso == '\0')
+    return 0;
+  dt = g_date_time_new_from_iso8601 (iso, local);
+  if (dt == NULL)
+    {
+      g_autofree char *with_time = g_strconcat (iso, "T00:00:00", NULL);
+
+      dt = g_date_time_new_from_iso8601 (with_time, local);
+    }
+  return dt != NULL ? g_date_time_to_unix (dt) : 0;
+}
+
+/* Active, and for a notice inside its publication window at @now (Unix time). */
+gboolean
+vb_item_is_published (VbItem *self,
+                      gint64  now)
+{
+  gint64 starts, ends;
+
+  if (!vb_item_is_searchable (self))
+    return FALSE;
+  if (self->kind != VB_ITEM_NOTICE)
+    return TRUE;
+  starts = vb_parse_time (vb_item_get_string (self, "publicatieDatum"));
+  ends = vb_item_get_string (self, "publicatieEinddatum") != NULL
+           ? vb_parse_time (vb_item_get_string (self, "publicatieEinddatum")) : 0;
+  return (starts == 0 || starts <= now) && (ends == 0 || ends > now);
+}
+
 /* Collects the string member @member of each object in array @field (for example
  * afdelingen[].afdelingNaam); plain strings in the array are taken as they are. */
 static void

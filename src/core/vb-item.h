@@ -31,6 +31,8 @@ const char  *vb_item_get_status        (VbItem      *self);
 const char  *vb_item_get_origin        (VbItem      *self);
 const char  *vb_item_get_doelgroep     (VbItem      *self);
 gboolean     vb_item_is_searchable     (VbItem      *self);
+gboolean     vb_item_is_published      (VbItem      *self,
+                                        gint64       now);
 char       **vb_item_dup_afdelingen    (VbItem      *self);
 char       **vb_item_dup_keywords      (VbItem      *self);
 char        *vb_item_dup_body_text     (VbItem      *self);
@@ -41,6 +43,7 @@ const char  *vb_item_kind_to_string    (VbItemKind   kind);
 gboolean     vb_item_kind_from_string  (const char  *str,
                                         VbItemKind  *kind);
 const char  *vb_doelgroep_to_label     (const char  *doelgroep);
+gint64       vb_parse_time             (const char  *iso);
 
 /* Product sections, in the order agents read them. */
 typedef struct

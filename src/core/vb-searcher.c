@@ -823,23 +823,6 @@ is_separator_end (const char *query)
   return !g_unichar_isalnum (ch);
 }
 
-static gint64
-parse_time (const char *iso)
-{
-  g_autoptr(GDateTime) dt = NULL;
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-
-  if (iso == NULL || *iso == '\0')
-    return 0;
-  dt = g_date_time_new_from_iso8601 (iso, utc);
-  if (dt == NULL)
-    {
-      g_autofree char *with_time = g_strconcat (iso, "T00:00:00", NULL);
-
-      dt = g_date_time_new_from_iso8601 (with_time, utc);
-    }
-  return dt != NULL ? g_date_time_to_unix (dt) : 0;
-}
 
 typedef struct
 {
@@ -938,8 +921,8 @@ run_query (VbSearcher             *self,
         continue;
       if (row.kind == VB_ITEM_NOTICE)
         {
-          gint64 starts = parse_time ((const char *) sqlite3_column_text (stmt, 5));
-          gint64 ends = parse_time ((const char *) sqlite3_column_text (stmt, 6));
+          gint64 starts = vb_parse_time ((const char *) sqlite3_column_text (stmt, 5));
+          gint64 ends = vb_parse_time ((const char *) sqlite3_column_text (stmt, 6));
 
           /* Only published notices: started and not yet ended. */
           if ((starts > 0 && starts > now) || (ends > 0 && ends <= now))

@@ -78,13 +78,13 @@ static const struct {
     "CREATE VIEW search_content AS SELECT rowid AS item_rowid, title, keywords, body, facets"
     "  FROM items WHERE status = 'actief';"
     "CREATE VIRTUAL TABLE fts_all USING fts5 (title, keywords, body, facets,"
-    "  content = 'search_content', content_rowid = 'item_rowid', tokenize = 'vb',"
-    "  prefix = '2 3');"
+    "  content = 'search_content', content_rowid = 'item_rowid', tokenize = 'vb');"
     "CREATE VIRTUAL TABLE fts_head USING fts5 (title, keywords, facets,"
     "  content = 'search_content', content_rowid = 'item_rowid', tokenize = 'vb',"
     "  prefix = '2 3');"
     "CREATE VIRTUAL TABLE fts_all_vocab USING fts5vocab (fts_all, row);"
-    "CREATE TABLE spell_words (word TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TABLE spell_words (word TEXT PRIMARY KEY, df INTEGER NOT NULL DEFAULT 0,"
+    "  trigrams INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
     "CREATE TABLE spell_trigrams (trigram TEXT NOT NULL, word TEXT NOT NULL,"
     "  PRIMARY KEY (trigram, word)) WITHOUT ROWID;",
     migrate_2_fill },
@@ -92,34 +92,6 @@ static const struct {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VB_STORE_SCHEMA_VERSION);
 
-/* Triggers keep the index in step with items; created after a migration filled the columns. */
-static const char *index_triggers =
-  "CREATE TRIGGER IF NOT EXISTS items_ai AFTER INSERT ON items WHEN new.status = 'actief' BEGIN"
-  "  INSERT INTO fts_all (rowid, title, keywords, body, facets)"
-  "    VALUES (new.rowid, new.title, new.keywords, new.body, new.facets);"
-  "  INSERT INTO fts_head (rowid, title, keywords, facets)"
-  "    VALUES (new.rowid, new.title, new.keywords, new.facets);"
-  "END;"
-  "CREATE TRIGGER IF NOT EXISTS items_ad AFTER DELETE ON items WHEN old.status = 'actief' BEGIN"
-  "  INSERT INTO fts_all (fts_all, rowid, title, keywords, body, facets)"
-  "    VALUES ('delete', old.rowid, old.title, old.keywords, old.body, old.facets);"
-  "  INSERT INTO fts_head (fts_head, rowid, title, keywords, facets)"
-  "    VALUES ('delete', old.rowid, old.title, old.keywords, old.facets);"
-  "END;"
-  "CREATE TRIGGER IF NOT EXISTS items_au AFTER UPDATE ON items BEGIN"
-  "  INSERT INTO fts_all (fts_all, rowid, title, keywords, body, facets)"
-  "    SELECT 'delete', old.rowid, old.title, old.keywords, old.body, old.facets"
-  "    WHERE old.status = 'actief';"
-  "  INSERT INTO fts_head (fts_head, rowid, title, keywords, facets)"
-  "    SELECT 'delete', old.rowid, old.title, old.keywords, old.facets"
-  "    WHERE old.status = 'actief';"
-  "  INSERT INTO fts_all (rowid, title, keywords, body, facets)"
-  "    SELECT new.rowid, new.title, new.keywords, new.body, new.facets"
-  "    WHERE new.status = 'actief';"
-  "  INSERT INTO fts_head (rowid, title, keywords, facets)"
-  "    SELECT new.rowid, new.title, new.keywords, new.facets"
-  "    WHERE new.status = 'actief';"
-  "END;";
 
 static gboolean
 set_sqlite_error (GError     **error,
@@ -158,16 +130,17 @@ exec (sqlite3     *db,
 /* Prepared statements kept per writer connection and reused: an import writes thousands of
  * rows with the same few statements, and preparing the upsert also compiles its triggers.
  * Only our own statements are tracked: FTS5 keeps statements on the same connection. */
-static GHashTable *stmt_cache;  /* sqlite3* -> GPtrArray of sqlite3_stmt* */
+static GHashTable *stmt_cache;  /* sqlite3* -> GHashTable of SQL text (static) -> sqlite3_stmt* */
 G_LOCK_DEFINE_STATIC (stmt_cache);
 
-/* A statement for @sql, reset and unbound. Reset it after use; never finalize it. */
+/* A statement for @sql (a string literal: it is looked up by address), reset and unbound.
+ * Reset it after use; never finalize it. */
 static sqlite3_stmt *
 cached_stmt (sqlite3    *db,
              const char *sql)
 {
-  GPtrArray *stmts;
-  sqlite3_stmt *stmt = NULL;
+  GHashTable *stmts;
+  sqlite3_stmt *stmt;
 
   G_LOCK (stmt_cache);
   if (stmt_cache == NULL)
@@ -175,22 +148,13 @@ cached_stmt (sqlite3    *db,
   stmts = g_hash_table_lookup (stmt_cache, db);
   if (stmts == NULL)
     {
-      stmts = g_ptr_array_new ();
+      stmts = g_hash_table_new (NULL, NULL);
       g_hash_table_insert (stmt_cache, db, stmts);
     }
-  for (guint i = 0; i < stmts->len; i++)
-    {
-      sqlite3_stmt *candidate = g_ptr_array_index (stmts, i);
-
-      if (sqlite3_sql (candidate) == sql || strcmp (sqlite3_sql (candidate), sql) == 0)
-        {
-          stmt = candidate;
-          break;
-        }
-    }
+  stmt = g_hash_table_lookup (stmts, sql);
   if (stmt == NULL &&
       sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) == SQLITE_OK)
-    g_ptr_array_add (stmts, stmt);
+    g_hash_table_insert (stmts, (gpointer) sql, stmt);
   G_UNLOCK (stmt_cache);
 
   if (stmt != NULL)
@@ -204,16 +168,20 @@ cached_stmt (sqlite3    *db,
 static void
 finalize_all (sqlite3 *db)
 {
-  GPtrArray *stmts;
+  GHashTable *stmts;
 
   G_LOCK (stmt_cache);
   stmts = stmt_cache != NULL ? g_hash_table_lookup (stmt_cache, db) : NULL;
   if (stmts != NULL)
     {
+      GHashTableIter iter;
+      gpointer value;
+
       g_hash_table_remove (stmt_cache, db);
-      for (guint i = 0; i < stmts->len; i++)
-        sqlite3_finalize (g_ptr_array_index (stmts, i));
-      g_ptr_array_unref (stmts);
+      g_hash_table_iter_init (&iter, stmts);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        sqlite3_finalize (value);
+      g_hash_table_unref (stmts);
     }
   G_UNLOCK (stmt_cache);
 }
@@ -376,10 +344,34 @@ set_meta (sqlite3     *db,
 
 /* ---- spelling vocabulary ---- */
 
+/* The vocabulary of a batch: each word with the number of items it occurs in. It feeds the
+ * completion of half-typed words (by document frequency) and typo correction (trigrams). */
 typedef struct
 {
-  GHashTable *words;
+  guint    count;     /* items in the batch with this word */
+  gboolean heading;   /* seen in a title or keywords */
+} WordCount;
+
+typedef struct
+{
+  GHashTable *words;  /* word -> WordCount */
+  GHashTable *item;   /* the words of the current item */
+  gboolean    heading;
 } WordSet;
+
+static void
+word_set_init (WordSet *set)
+{
+  set->words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  set->item = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+static void
+word_set_clear (WordSet *set)
+{
+  g_clear_pointer (&set->words, g_hash_table_unref);
+  g_clear_pointer (&set->item, g_hash_table_unref);
+}
 
 static gboolean
 collect_spell_word (const char *folded,
@@ -389,67 +381,101 @@ collect_spell_word (const char *folded,
                     gpointer    user_data)
 {
   WordSet *set = user_data;
+  gpointer key = NULL, value = NULL;
 
-  if (len < 4 || len > 24 || folded[0] == VB_TEXT_MARK)
+  if (len < 2 || len > 32 || folded[0] == VB_TEXT_MARK)
     return TRUE;
   for (gsize i = 0; i < len; i++)
     if (g_ascii_isdigit (folded[i]))
       return TRUE;
-  if (!g_hash_table_contains (set->words, folded))
-    g_hash_table_add (set->words, g_strndup (folded, len));
+  if (g_hash_table_lookup_extended (set->words, folded, &key, &value))
+    ((WordCount *) value)->heading |= set->heading;
+  if (g_hash_table_contains (set->item, folded))
+    return TRUE;
+  if (value == NULL)
+    {
+      key = g_strndup (folded, len);
+      value = g_new0 (WordCount, 1);
+      ((WordCount *) value)->heading = set->heading;
+      g_hash_table_insert (set->words, key, value);
+    }
+  ((WordCount *) value)->count++;
+  /* The key lives in words for as long as item needs it. */
+  g_hash_table_add (set->item, key);
   return TRUE;
 }
 
-/* Adds the words of @text not yet known to the spelling vocabulary, with their trigrams. */
+/* Adds the batch's words to the vocabulary: counts for words already known, and new words
+ * with their trigrams. Typo correction needs trigrams only for words an agent would type:
+ * those in titles and keywords, and body words that occur in more than one item, of four
+ * letters or more. That keeps the trigram table a fraction of the vocabulary. */
 static gboolean
 add_spell_words (sqlite3     *db,
                  GHashTable  *words,
                  GError     **error)
 {
-  sqlite3_stmt *word_stmt = NULL, *tri_stmt = NULL;
+  sqlite3_stmt *update = cached_stmt (db, "UPDATE spell_words SET df = df + ?2 WHERE word = ?1"
+                                          " RETURNING df, trigrams");
+  sqlite3_stmt *insert = cached_stmt (db, "INSERT INTO spell_words (word, df) VALUES (?1, ?2)");
+  sqlite3_stmt *mark = cached_stmt (db, "UPDATE spell_words SET trigrams = 1 WHERE word = ?1");
+  sqlite3_stmt *tri = cached_stmt (db, "INSERT OR IGNORE INTO spell_trigrams (trigram, word)"
+                                       " VALUES (?, ?)");
   GHashTableIter iter;
-  gpointer key;
-  gboolean ok = TRUE;
-
-  word_stmt = cached_stmt (db, "INSERT OR IGNORE INTO spell_words (word) VALUES (?)");
-  tri_stmt = cached_stmt (db, "INSERT OR IGNORE INTO spell_trigrams (trigram, word) VALUES (?, ?)");
-  if (word_stmt == NULL || tri_stmt == NULL)
-    {
-      ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the spelling list");
-      goto out;
-    }
+  gpointer key, value;
+  gboolean ok = update != NULL && insert != NULL && mark != NULL && tri != NULL;
 
   g_hash_table_iter_init (&iter, words);
-  while (ok && g_hash_table_iter_next (&iter, &key, NULL))
+  while (ok && g_hash_table_iter_next (&iter, &key, &value))
     {
       const char *word = key;
-      g_autofree char *padded = g_strdup_printf ("^%s$", word);
-      gsize plen = strlen (padded);
+      WordCount *wc = value;
+      gsize len = strlen (word);
+      gint64 df = wc->count;
+      gboolean has_trigrams = FALSE;
+      char padded[40];
+      int rc;
 
-      sqlite3_bind_text (word_stmt, 1, word, -1, SQLITE_STATIC);
-      if (sqlite3_step (word_stmt) != SQLITE_DONE)
-        ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the spelling list");
-      sqlite3_reset (word_stmt);
-      if (!ok || sqlite3_changes (db) == 0)
+      sqlite3_reset (update);
+      sqlite3_bind_text (update, 1, word, -1, SQLITE_STATIC);
+      sqlite3_bind_int (update, 2, wc->count);
+      rc = sqlite3_step (update);
+      if (rc == SQLITE_ROW)
+        {
+          df = sqlite3_column_int64 (update, 0);
+          has_trigrams = sqlite3_column_int (update, 1) != 0;
+          rc = sqlite3_step (update);
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          sqlite3_reset (insert);
+          sqlite3_bind_text (insert, 1, word, -1, SQLITE_STATIC);
+          sqlite3_bind_int (insert, 2, wc->count);
+          rc = sqlite3_step (insert);
+        }
+      sqlite3_reset (update);
+      ok = rc == SQLITE_DONE;
+      if (!ok || has_trigrams || len < 4 || (!wc->heading && df < 2))
         continue;
 
-      for (gsize i = 0; ok && i + 3 <= plen; i++)
+      g_snprintf (padded, sizeof padded, "^%s$", word);
+      for (gsize i = 0; ok && i + 3 <= len + 2; i++)
         {
-          sqlite3_bind_text (tri_stmt, 1, padded + i, 3, SQLITE_STATIC);
-          sqlite3_bind_text (tri_stmt, 2, word, -1, SQLITE_STATIC);
-          if (sqlite3_step (tri_stmt) != SQLITE_DONE)
-            ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, db,
-                                   "Cannot update the spelling list");
-          sqlite3_reset (tri_stmt);
+          sqlite3_reset (tri);
+          sqlite3_bind_text (tri, 1, padded + i, 3, SQLITE_STATIC);
+          sqlite3_bind_text (tri, 2, word, -1, SQLITE_STATIC);
+          ok = sqlite3_step (tri) == SQLITE_DONE;
         }
+      sqlite3_reset (mark);
+      sqlite3_bind_text (mark, 1, word, -1, SQLITE_STATIC);
+      ok = ok && sqlite3_step (mark) == SQLITE_DONE;
     }
-
-out:
-  if (word_stmt != NULL)
-    sqlite3_reset (word_stmt);
-  if (tri_stmt != NULL)
-    sqlite3_reset (tri_stmt);
-  return ok;
+  sqlite3_reset (update);
+  sqlite3_reset (insert);
+  sqlite3_reset (mark);
+  sqlite3_reset (tri);
+  if (!ok)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the spelling list");
+  return TRUE;
 }
 
 /* ---- item rows ---- */
@@ -483,10 +509,98 @@ join_keywords (VbItem *item)
   return strip_controls (g_strjoinv (" ; ", keywords));
 }
 
+/* Adds (or, with @remove, takes out) one item's entries in both search tables. The index is
+ * kept by these explicit single-row statements rather than triggers: a trigger makes the
+ * upsert a statement with a savepoint, and FTS5 writes its pending index data at every
+ * savepoint, which made each item its own index segment. */
+static gboolean
+index_row (sqlite3        *db,
+           sqlite3_int64   rowid,
+           const char     *title,
+           const char     *keywords,
+           const char     *body,
+           const char     *facets,
+           gboolean        remove,
+           GError        **error)
+{
+  sqlite3_stmt *all = cached_stmt (db, remove
+    ? "INSERT INTO fts_all (fts_all, rowid, title, keywords, body, facets)"
+      " VALUES ('delete', ?1, ?2, ?3, ?4, ?5)"
+    : "INSERT INTO fts_all (rowid, title, keywords, body, facets) VALUES (?1, ?2, ?3, ?4, ?5)");
+  sqlite3_stmt *head = cached_stmt (db, remove
+    ? "INSERT INTO fts_head (fts_head, rowid, title, keywords, facets)"
+      " VALUES ('delete', ?1, ?2, ?3, ?4)"
+    : "INSERT INTO fts_head (rowid, title, keywords, facets) VALUES (?1, ?2, ?3, ?4)");
+  gboolean ok;
+
+  if (all == NULL || head == NULL)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the search index");
+  sqlite3_bind_int64 (all, 1, rowid);
+  sqlite3_bind_text (all, 2, title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (all, 3, keywords, -1, SQLITE_STATIC);
+  sqlite3_bind_text (all, 4, body, -1, SQLITE_STATIC);
+  sqlite3_bind_text (all, 5, facets, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (head, 1, rowid);
+  sqlite3_bind_text (head, 2, title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (head, 3, keywords, -1, SQLITE_STATIC);
+  sqlite3_bind_text (head, 4, facets, -1, SQLITE_STATIC);
+  ok = sqlite3_step (all) == SQLITE_DONE && sqlite3_step (head) == SQLITE_DONE;
+  sqlite3_reset (all);
+  sqlite3_reset (head);
+  if (!ok)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the search index");
+  return TRUE;
+}
+
+typedef struct
+{
+  sqlite3_int64 rowid;
+  gboolean      active;
+  char         *title, *keywords, *body, *facets;
+} OldRow;
+
+static void
+old_row_clear (OldRow *old)
+{
+  g_free (old->title);
+  g_free (old->keywords);
+  g_free (old->body);
+  g_free (old->facets);
+}
+
+/* The indexed columns of item @id as stored now; FALSE when there is no such item. */
+static gboolean
+read_old_row (sqlite3    *db,
+              const char *id,
+              OldRow     *old)
+{
+  sqlite3_stmt *stmt = cached_stmt (db, "SELECT rowid, status, title, keywords, body, facets"
+                                        " FROM items WHERE id = ?");
+  gboolean found = FALSE;
+
+  memset (old, 0, sizeof *old);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      found = TRUE;
+      old->rowid = sqlite3_column_int64 (stmt, 0);
+      old->active = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "actief") == 0;
+      old->title = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      old->keywords = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      old->body = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      old->facets = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
 static gboolean
 write_item (sqlite3     *db,
             VbItem      *item,
             WordSet     *spell,
+            gboolean     index,
             GError     **error)
 {
   static const char *upsert_sql =
@@ -519,6 +633,28 @@ write_item (sqlite3     *db,
               JSON_NODE_HOLDS_VALUE (json_object_get_member (fields, "belangrijk")) &&
               json_object_get_boolean_member (fields, "belangrijk");
 
+  /* Take the previous version out of the index, unless what is indexed did not change (a
+   * sync that sends an item again without changes to its text). */
+  if (index)
+    {
+      OldRow old;
+      gboolean active = vb_item_is_searchable (item);
+
+      if (read_old_row (db, vb_item_get_id (item), &old) && old.active)
+        {
+          if (active && g_strcmp0 (old.title, title) == 0 && g_strcmp0 (old.keywords, keywords) == 0 &&
+              g_strcmp0 (old.body, body) == 0 && g_strcmp0 (old.facets, facets) == 0)
+            index = FALSE;
+          else if (!index_row (db, old.rowid, old.title, old.keywords, old.body, old.facets, TRUE,
+                               error))
+            {
+              old_row_clear (&old);
+              return FALSE;
+            }
+        }
+      old_row_clear (&old);
+    }
+
   stmt = cached_stmt (db, upsert_sql);
   if (stmt == NULL)
     return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
@@ -544,6 +680,10 @@ write_item (sqlite3     *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
+
+  if (index && vb_item_is_searchable (item) &&
+      !index_row (db, rowid, title, keywords, body, facets, FALSE, error))
+    return FALSE;
 
   /* Departments and links: replace what the previous version had. */
   {
@@ -615,8 +755,11 @@ write_item (sqlite3     *db,
 
   if (spell != NULL && vb_item_is_searchable (item))
     {
+      g_hash_table_remove_all (spell->item);
+      spell->heading = TRUE;
       vb_text_foreach_word (title, -1, collect_spell_word, spell);
       vb_text_foreach_word (keywords, -1, collect_spell_word, spell);
+      spell->heading = FALSE;
       vb_text_foreach_word (body, -1, collect_spell_word, spell);
     }
   return TRUE;
@@ -648,11 +791,11 @@ migrate_2_fill (sqlite3  *db,
                 GError  **error)
 {
   sqlite3_stmt *sel = NULL;
-  GHashTable *words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  WordSet spell = { words };
+  WordSet spell;
   gboolean ok = TRUE;
   int rc;
 
+  word_set_init (&spell);
   if (sqlite3_prepare_v2 (db, "SELECT kind, id, data FROM items", -1, &sel, NULL) != SQLITE_OK)
     ok = set_sqlite_error (error, VB_STORE_ERROR_SCHEMA, db, "Cannot read items");
   while (ok && (rc = sqlite3_step (sel)) == SQLITE_ROW)
@@ -662,14 +805,14 @@ migrate_2_fill (sqlite3  *db,
                                                  (const char *) sqlite3_column_text (sel, 2),
                                                  error);
 
-      ok = item != NULL && write_item (db, item, &spell, error);
+      /* The index is empty: fill the columns now and build the index once at the end. */
+      ok = item != NULL && write_item (db, item, &spell, FALSE, error);
     }
   sqlite3_finalize (sel);
-  ok = ok && exec (db, index_triggers, error) &&
-       exec (db, "INSERT INTO fts_all (fts_all) VALUES ('rebuild');"
-                 "INSERT INTO fts_head (fts_head) VALUES ('rebuild');", error) &&
-       add_spell_words (db, words, error);
-  g_hash_table_unref (words);
+  ok = ok && exec (db, "INSERT INTO fts_all (fts_all) VALUES ('rebuild');"
+                       "INSERT INTO fts_head (fts_head) VALUES ('rebuild');", error) &&
+       add_spell_words (db, spell.words, error);
+  word_set_clear (&spell);
   return ok;
 }
 
@@ -846,26 +989,26 @@ vb_store_upsert (VbStore     *self,
                  JsonObject  *lists,
                  GError     **error)
 {
-  GHashTable *words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  WordSet spell = { words };
+  WordSet spell;
   gboolean ok;
 
   g_return_val_if_fail (VB_IS_STORE (self), FALSE);
 
+  word_set_init (&spell);
   g_mutex_lock (&self->lock);
   ok = exec (self->db, "BEGIN IMMEDIATE", error);
   for (guint i = 0; ok && items != NULL && i < items->len; i++)
-    ok = write_item (self->db, g_ptr_array_index (items, i), &spell, error);
+    ok = write_item (self->db, g_ptr_array_index (items, i), &spell, TRUE, error);
   if (ok && lists != NULL)
     ok = write_list (self->db, lists, "kanalen", error) &&
          write_list (self->db, lists, "gespreksresultaten", error) &&
          write_list (self->db, lists, "afdelingen", error);
-  ok = ok && add_spell_words (self->db, words, error);
+  ok = ok && add_spell_words (self->db, spell.words, error);
   ok = ok && exec (self->db, "COMMIT", error);
   if (!ok)
     exec (self->db, "ROLLBACK", NULL);
   g_mutex_unlock (&self->lock);
-  g_hash_table_unref (words);
+  word_set_clear (&spell);
   return ok;
 }
 
@@ -883,6 +1026,14 @@ vb_store_delete_items (VbStore            *self,
     ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, self->db, "Cannot delete item");
   for (guint i = 0; ok && ids[i] != NULL; i++)
     {
+      OldRow old;
+
+      if (read_old_row (self->db, ids[i], &old) && old.active)
+        ok = index_row (self->db, old.rowid, old.title, old.keywords, old.body, old.facets, TRUE,
+                        error);
+      old_row_clear (&old);
+      if (!ok)
+        break;
       sqlite3_reset (stmt);
       sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) != SQLITE_DONE)

@@ -350,24 +350,6 @@ notice_row_new (VbItem *item)
   return GTK_WIDGET (row);
 }
 
-static gboolean
-notice_is_current (VbItem *item,
-                   gint64  now)
-{
-  const char *starts = vb_item_get_string (item, "publicatieDatum");
-  const char *ends = vb_item_get_string (item, "publicatieEinddatum");
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) s = starts ? g_date_time_new_from_iso8601 (starts, utc) : NULL;
-  g_autoptr(GDateTime) e = ends ? g_date_time_new_from_iso8601 (ends, utc) : NULL;
-
-  if (!vb_item_is_searchable (item))
-    return FALSE;
-  if (s != NULL && g_date_time_to_unix (s) > now)
-    return FALSE;
-  if (e != NULL && g_date_time_to_unix (e) <= now)
-    return FALSE;
-  return TRUE;
-}
 
 static void
 on_notices_loaded (GObject      *source,
@@ -382,7 +364,7 @@ on_notices_loaded (GObject      *source,
   if (items == NULL || self->notices == NULL)
     return;
   for (guint i = 0; i < items->len; i++)
-    if (notice_is_current (g_ptr_array_index (items, i), now))
+    if (vb_item_is_published (g_ptr_array_index (items, i), now))
       {
         gtk_list_box_append (self->notices, notice_row_new (g_ptr_array_index (items, i)));
         shown++;
