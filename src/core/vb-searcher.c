@@ -25,9 +25,12 @@
 
 /* How many rows each candidate query may read: enough to rank every match in a municipal
  * knowledge base (a few thousand items), bounded for a 100,000-item corpus. */
-#define HEAD_CANDIDATES 400
-#define ALL_CANDIDATES 400
-#define OR_CANDIDATES 2000
+#define HEAD_CANDIDATES 200
+#define ALL_CANDIDATES 200
+#define OR_CANDIDATES 500
+/* Fewer items than this match every word: add the items that match most of them. */
+#define OR_BELOW 5
+#define COMPLETIONS 24
 #define MAX_QUERY_WORDS 12
 #define SNIPPET_WORDS 24
 #define SNIPPET_SCAN_BYTES 65536
@@ -49,6 +52,8 @@ struct _VbSearcher
   sqlite3_stmt *vocab_stmt;
   sqlite3_stmt *vocab_prefix_stmt;
   sqlite3_stmt *trigram_stmt;
+  sqlite3_stmt *complete_stmt;
+  sqlite3_stmt *body_stmt;
 };
 
 G_DEFINE_FINAL_TYPE (VbSearcher, vb_searcher, G_TYPE_OBJECT)
@@ -62,22 +67,37 @@ typedef struct
   GPtrArray *synonyms;  /* marked stem phrases */
   GPtrArray *parts;     /* marked stems of compound parts */
   GPtrArray *variants;  /* marked stems of other readings (participles) */
+  GPtrArray *completions; /* for the typed word: the most frequent indexed words it starts */
   guint      slot;      /* first scoring slot: a compound has one per part */
   guint      n_slots;
 } QWord;
 
+/* One FTS5 expression and, for vb_score(), the query word each of its phrases stands for. */
+typedef struct
+{
+  GString *expr;
+  GString *phrases;   /* spec: word:weight per phrase, in expression order */
+  guint    n_phrases;
+} Expr;
+
 typedef struct
 {
   GPtrArray *words;     /* QWord */
-  GString   *and_expr;
-  GString   *or_expr;
-  GString   *phrases;   /* spec: word:weight per phrase */
-  guint      n_phrases;
+  Expr       head_and;  /* for fts_head: every word, the typed one as a native prefix */
+  Expr       all_and;   /* for fts_all: every word, the typed one as its completions */
+  Expr       all_or;    /* for fts_all: any word */
   guint      n_concepts; /* words, counting each part of a compound */
   GHashTable *snippet_exact;  /* folded words */
   GHashTable *snippet_stems;  /* unmarked stems */
+  GHashTable *snippet_heads;  /* first two bytes of each stem */
   char       *snippet_prefix;
 } Query;
+
+static guint
+head_key (const char *word)
+{
+  return ((guint) (guchar) word[0] << 8) | (guchar) word[1];
+}
 
 static void
 qword_free (gpointer data)
@@ -89,18 +109,24 @@ qword_free (gpointer data)
   g_clear_pointer (&w->synonyms, g_ptr_array_unref);
   g_clear_pointer (&w->parts, g_ptr_array_unref);
   g_clear_pointer (&w->variants, g_ptr_array_unref);
+  g_clear_pointer (&w->completions, g_ptr_array_unref);
   g_free (w);
 }
 
 static void
 query_free (Query *q)
 {
+  Expr *exprs[] = { &q->head_and, &q->all_and, &q->all_or };
+
   g_ptr_array_unref (q->words);
-  g_string_free (q->and_expr, TRUE);
-  g_string_free (q->or_expr, TRUE);
-  g_string_free (q->phrases, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (exprs); i++)
+    {
+      g_string_free (exprs[i]->expr, TRUE);
+      g_string_free (exprs[i]->phrases, TRUE);
+    }
   g_hash_table_unref (q->snippet_exact);
   g_hash_table_unref (q->snippet_stems);
+  g_hash_table_unref (q->snippet_heads);
   g_free (q->snippet_prefix);
   g_free (q);
 }
@@ -119,6 +145,8 @@ vb_searcher_finalize (GObject *object)
   sqlite3_finalize (self->vocab_stmt);
   sqlite3_finalize (self->vocab_prefix_stmt);
   sqlite3_finalize (self->trigram_stmt);
+  sqlite3_finalize (self->complete_stmt);
+  sqlite3_finalize (self->body_stmt);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_object (&self->store);
@@ -157,14 +185,17 @@ vb_searcher_new (VbStore  *store,
     "SELECT rowid, vb_score (fts_head, ?2) FROM fts_head WHERE fts_head MATCH ?1 LIMIT ?3",
     "SELECT rowid, vb_score (fts_all, ?2) FROM fts_all WHERE fts_all MATCH ?1 LIMIT ?3",
     "SELECT rowid, vb_score (fts_all, ?2) FROM fts_all WHERE fts_all MATCH ?1 LIMIT ?3",
-    "SELECT id, kind, title, origin, doelgroep, starts, ends, body FROM items WHERE rowid = ?",
+    "SELECT id, kind, title, origin, doelgroep, starts, ends FROM items WHERE rowid = ?",
     "SELECT doc FROM fts_all_vocab WHERE term = ?",
     "SELECT doc FROM fts_all_vocab WHERE term >= ?1 AND term < ?1 || x'f4' LIMIT 1",
     "SELECT word FROM spell_trigrams WHERE trigram = ?",
+    "SELECT word FROM spell_words WHERE word >= ?1 AND word < ?2 ORDER BY df DESC LIMIT "
+      G_STRINGIFY (COMPLETIONS),
+    "SELECT body FROM items WHERE rowid = ?",
   };
   sqlite3_stmt **stmts[] = {
     &self->head_stmt, &self->all_stmt, &self->or_stmt, &self->item_stmt, &self->vocab_stmt,
-    &self->vocab_prefix_stmt, &self->trigram_stmt,
+    &self->vocab_prefix_stmt, &self->trigram_stmt, &self->complete_stmt, &self->body_stmt,
   };
 
   self->store = g_object_ref (store);
@@ -217,75 +248,107 @@ add_snippet_words (Query      *q,
 }
 
 static void
-add_phrase (Query      *q,
-            GString    *expr,
-            gboolean    record,
+add_phrase (Expr       *e,
             guint       word,
             guint       last,
             double      weight,
             const char *phrase,
             gboolean    prefix)
 {
-  g_string_append_c (expr, '"');
-  g_string_append (expr, phrase);  /* folded words and marked stems: no quotes inside */
-  g_string_append_c (expr, '"');
-  if (prefix)
-    g_string_append_c (expr, '*');
-  if (record)
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-      if (last > word)
-        g_string_append_printf (q->phrases, "%s%u-%u:%s", q->n_phrases > 0 ? "," : "", word,
-                                last, g_ascii_formatd (buf, sizeof buf, "%.2f", weight));
-      else
-        g_string_append_printf (q->phrases, "%s%u:%s", q->n_phrases > 0 ? "," : "", word,
-                                g_ascii_formatd (buf, sizeof buf, "%.2f", weight));
-      q->n_phrases++;
-    }
+  g_string_append_c (e->expr, '"');
+  g_string_append (e->expr, phrase);  /* folded words and marked stems: no quotes inside */
+  g_string_append_c (e->expr, '"');
+  if (prefix)
+    g_string_append_c (e->expr, '*');
+  if (last > word)
+    g_string_append_printf (e->phrases, "%s%u-%u:%s", e->n_phrases > 0 ? "," : "", word, last,
+                            g_ascii_formatd (buf, sizeof buf, "%.2f", weight));
+  else
+    g_string_append_printf (e->phrases, "%s%u:%s", e->n_phrases > 0 ? "," : "", word,
+                            g_ascii_formatd (buf, sizeof buf, "%.2f", weight));
+  e->n_phrases++;
 }
 
+typedef enum
+{
+  PREFIX_NATIVE,       /* "word"*: for a table with a prefix index of that length */
+  PREFIX_COMPLETIONS,  /* the word's most frequent completions as whole words */
+} PrefixMode;
+
 static void
-append_alternatives (Query   *q,
-                     GString *expr,
-                     gboolean record,
-                     QWord   *w)
+append_alternatives (Expr       *e,
+                     QWord      *w,
+                     PrefixMode  mode)
 {
   guint first = w->slot, last = w->slot + w->n_slots - 1;
 
-  g_string_append_c (expr, '(');
-  add_phrase (q, expr, record, first, last, 1.0, w->text, FALSE);
-  g_string_append (expr, " OR ");
-  add_phrase (q, expr, record, first, last, 0.9, w->stem, FALSE);
-  if (w->prefix)
+  g_string_append_c (e->expr, '(');
+  add_phrase (e, first, last, 1.0, w->text, FALSE);
+  g_string_append (e->expr, " OR ");
+  add_phrase (e, first, last, 0.9, w->stem, FALSE);
+  if (w->prefix && mode == PREFIX_NATIVE)
     {
-      g_string_append (expr, " OR ");
-      add_phrase (q, expr, record, first, last, 0.8, w->text, TRUE);
+      g_string_append (e->expr, " OR ");
+      add_phrase (e, first, last, 0.8, w->text, TRUE);
     }
+  else if (w->prefix)
+    for (guint i = 0; w->completions != NULL && i < w->completions->len; i++)
+      {
+        g_string_append (e->expr, " OR ");
+        add_phrase (e, first, last, 0.8, g_ptr_array_index (w->completions, i), FALSE);
+      }
   for (guint i = 0; w->synonyms != NULL && i < w->synonyms->len; i++)
     {
-      g_string_append (expr, " OR ");
-      add_phrase (q, expr, record, first, last, 0.85, g_ptr_array_index (w->synonyms, i), FALSE);
+      g_string_append (e->expr, " OR ");
+      add_phrase (e, first, last, 0.85, g_ptr_array_index (w->synonyms, i), FALSE);
     }
   for (guint i = 0; w->variants != NULL && i < w->variants->len; i++)
     {
-      g_string_append (expr, " OR ");
-      add_phrase (q, expr, record, first, last, 0.8, g_ptr_array_index (w->variants, i), FALSE);
+      g_string_append (e->expr, " OR ");
+      add_phrase (e, first, last, 0.8, g_ptr_array_index (w->variants, i), FALSE);
     }
   if (w->parts != NULL && w->parts->len > 1)
     {
       /* A compound matches its parts anywhere in the item; each part is scored on its own. */
-      g_string_append (expr, " OR (");
+      g_string_append (e->expr, " OR (");
       for (guint i = 0; i < w->parts->len; i++)
         {
           if (i > 0)
-            g_string_append (expr, " AND ");
-          add_phrase (q, expr, record, first + i, first + i, 0.8,
-                      g_ptr_array_index (w->parts, i), FALSE);
+            g_string_append (e->expr, " AND ");
+          add_phrase (e, first + i, first + i, 0.8, g_ptr_array_index (w->parts, i), FALSE);
         }
-      g_string_append_c (expr, ')');
+      g_string_append_c (e->expr, ')');
     }
-  g_string_append_c (expr, ')');
+  g_string_append_c (e->expr, ')');
+}
+
+/* The indexed words that start with @prefix, most frequent first. A short prefix matches
+ * thousands of words; FTS5 would merge all their document lists before reading a single row,
+ * so the half-typed word stands for its most frequent completions, as in Xapian. */
+static GPtrArray *
+complete_prefix (VbSearcher *self,
+                 const char *prefix)
+{
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+  gsize len = strlen (prefix);
+  g_autofree char *upper = g_strdup (prefix);
+
+  /* The first string after every word with this prefix. */
+  upper[len - 1]++;
+  sqlite3_reset (self->complete_stmt);
+  sqlite3_bind_text (self->complete_stmt, 1, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_text (self->complete_stmt, 2, upper, -1, SQLITE_STATIC);
+  while (sqlite3_step (self->complete_stmt) == SQLITE_ROW)
+    {
+      const char *word = (const char *) sqlite3_column_text (self->complete_stmt, 0);
+
+      if (strcmp (word, prefix) != 0)
+        g_ptr_array_add (words, g_strdup (word));
+    }
+  sqlite3_reset (self->complete_stmt);
+  return words;
 }
 
 static void
@@ -347,11 +410,15 @@ build_query (VbSearcher            *self,
   guint n = words->len;
 
   q->words = g_ptr_array_new_with_free_func (qword_free);
-  q->and_expr = g_string_new (NULL);
-  q->or_expr = g_string_new (NULL);
-  q->phrases = g_string_new (NULL);
+  q->head_and.expr = g_string_new (NULL);
+  q->head_and.phrases = g_string_new (NULL);
+  q->all_and.expr = g_string_new (NULL);
+  q->all_and.phrases = g_string_new (NULL);
+  q->all_or.expr = g_string_new (NULL);
+  q->all_or.phrases = g_string_new (NULL);
   q->snippet_exact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   q->snippet_stems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  q->snippet_heads = g_hash_table_new (NULL, NULL);
 
   for (guint i = 0; i < n;)
     {
@@ -380,7 +447,10 @@ build_query (VbSearcher            *self,
       w->prefix = last_is_prefix && i + matched == n && matched == 1 && strlen (w->text) >= 2;
       add_snippet_words (q, w->text);
       if (w->prefix)
-        q->snippet_prefix = g_strdup (w->text);
+        {
+          q->snippet_prefix = g_strdup (w->text);
+          w->completions = complete_prefix (self, w->text);
+        }
 
       if (synonyms != NULL)
         {
@@ -429,18 +499,25 @@ build_query (VbSearcher            *self,
 
   for (guint i = 0; i < q->words->len; i++)
     {
+      QWord *w = g_ptr_array_index (q->words, i);
+
       if (i > 0)
         {
-          g_string_append (q->and_expr, " AND ");
-          g_string_append (q->or_expr, " OR ");
+          g_string_append (q->head_and.expr, " AND ");
+          g_string_append (q->all_and.expr, " AND ");
+          g_string_append (q->all_or.expr, " OR ");
         }
-      append_alternatives (q, q->and_expr, TRUE, g_ptr_array_index (q->words, i));
-      append_alternatives (q, q->or_expr, FALSE, g_ptr_array_index (q->words, i));
+      /* fts_head has prefix indexes for 2 and 3 characters; longer prefixes complete. */
+      append_alternatives (&q->head_and, w, strlen (w->text) <= 3 ? PREFIX_NATIVE
+                                                                  : PREFIX_COMPLETIONS);
+      append_alternatives (&q->all_and, w, PREFIX_COMPLETIONS);
+      append_alternatives (&q->all_or, w, PREFIX_COMPLETIONS);
     }
 
   /* Filters go last, so the phrase numbers of the words stay as recorded. */
   {
     GString *filters = g_string_new (NULL);
+    Expr *exprs[] = { &q->head_and, &q->all_and, &q->all_or };
 
     if (options->kind >= 0)
       append_filter (filters, "t", vb_item_kind_to_string (options->kind));
@@ -450,25 +527,33 @@ build_query (VbSearcher            *self,
       append_filter (filters, "dg", "bedrijf");
     if (options->afdeling != NULL && *options->afdeling != '\0')
       append_filter (filters, "afd", options->afdeling);
-    if (filters->len > 0)
+    for (guint i = 0; filters->len > 0 && i < G_N_ELEMENTS (exprs); i++)
       {
-        g_string_prepend_c (q->and_expr, '(');
-        g_string_append_c (q->and_expr, ')');
-        g_string_append (q->and_expr, filters->str);
-        g_string_prepend_c (q->or_expr, '(');
-        g_string_append_c (q->or_expr, ')');
-        g_string_append (q->or_expr, filters->str);
+        g_string_prepend_c (exprs[i]->expr, '(');
+        g_string_append_c (exprs[i]->expr, ')');
+        g_string_append (exprs[i]->expr, filters->str);
       }
     g_string_free (filters, TRUE);
+  }
+
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, q->snippet_stems);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      if (strlen (key) >= 2)
+        g_hash_table_add (q->snippet_heads, GUINT_TO_POINTER (head_key (key)));
   }
   return q;
 }
 
 static char *
 make_spec (Query      *q,
+           Expr       *e,
            const char *columns)
 {
-  return g_strdup_printf ("c=%s;w=%u;%s", columns, q->n_concepts, q->phrases->str);
+  return g_strdup_printf ("c=%s;w=%u;%s", columns, q->n_concepts, e->phrases->str);
 }
 
 /* ---- candidates ---- */
@@ -562,6 +647,10 @@ word_matches (Query      *q,
     return TRUE;
   if (q->snippet_prefix != NULL && g_str_has_prefix (folded, q->snippet_prefix))
     return TRUE;
+  /* A word whose first two letters start no query stem cannot stem to one: skip the
+   * stemmer for almost every word of the body. */
+  if (len < 2 || !g_hash_table_contains (q->snippet_heads, GUINT_TO_POINTER (head_key (folded))))
+    return FALSE;
   vb_text_stem (folded, len, stem, sizeof stem);
   return g_hash_table_contains (q->snippet_stems, stem);
 }
@@ -829,7 +918,7 @@ typedef struct
   sqlite3_int64 rowid;
   double        score;
   VbItemKind    kind;
-  char         *id, *title, *origin, *doelgroep, *body;
+  char         *id, *title, *origin, *doelgroep;
 } Row;
 
 static void
@@ -841,7 +930,6 @@ row_clear (gpointer data)
   g_free (row->title);
   g_free (row->origin);
   g_free (row->doelgroep);
-  g_free (row->body);
 }
 
 static int
@@ -863,8 +951,9 @@ run_query (VbSearcher             *self,
            GError                **error)
 {
   g_autoptr(GHashTable) scores = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autofree char *spec_all = make_spec (q, "10,6,1,0");
-  g_autofree char *spec_head = make_spec (q, "10,6,0");
+  g_autofree char *spec_head = make_spec (q, &q->head_and, "10,6,0");
+  g_autofree char *spec_all = make_spec (q, &q->all_and, "10,6,1,0");
+  g_autofree char *spec_or = make_spec (q, &q->all_or, "10,6,1,0");
   g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (Candidate));
   GPtrArray *hits = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (Row));
@@ -876,9 +965,9 @@ run_query (VbSearcher             *self,
   g_array_set_clear_func (rows, row_clear);
   gpointer key, value;
 
-  if (!run_candidates (self, self->head_stmt, q->and_expr->str, spec_head, HEAD_CANDIDATES,
+  if (!run_candidates (self, self->head_stmt, q->head_and.expr->str, spec_head, HEAD_CANDIDATES,
                        scores, error) ||
-      !run_candidates (self, self->all_stmt, q->and_expr->str, spec_all, ALL_CANDIDATES,
+      !run_candidates (self, self->all_stmt, q->all_and.expr->str, spec_all, ALL_CANDIDATES,
                        scores, error))
     {
       g_ptr_array_unref (hits);
@@ -887,8 +976,8 @@ run_query (VbSearcher             *self,
   *n_and = g_hash_table_size (scores);
 
   /* Not enough items match every word: add those that match most of them. */
-  if (q->words->len > 1 && g_hash_table_size (scores) < limit &&
-      !run_candidates (self, self->or_stmt, q->or_expr->str, spec_all, OR_CANDIDATES, scores,
+  if (q->words->len > 1 && g_hash_table_size (scores) < MIN (limit, OR_BELOW) &&
+      !run_candidates (self, self->or_stmt, q->all_or.expr->str, spec_or, OR_CANDIDATES, scores,
                        error))
     {
       g_ptr_array_unref (hits);
@@ -938,7 +1027,6 @@ run_query (VbSearcher             *self,
       row.title = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       row.origin = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       row.doelgroep = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      row.body = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
       g_array_append_val (rows, row);
     }
   g_array_sort (rows, compare_rows);
@@ -946,7 +1034,16 @@ run_query (VbSearcher             *self,
   for (guint i = 0; i < rows->len && hits->len < limit; i++)
     {
       Row *row = &g_array_index (rows, Row, i);
-      g_autofree char *snippet = make_snippet (q, row->body != NULL ? row->body : "");
+      g_autofree char *snippet = NULL;
+      const char *body = NULL;
+
+      /* The body only for what is shown: it is the large column. */
+      sqlite3_reset (self->body_stmt);
+      sqlite3_bind_int64 (self->body_stmt, 1, row->rowid);
+      if (sqlite3_step (self->body_stmt) == SQLITE_ROW)
+        body = (const char *) sqlite3_column_text (self->body_stmt, 0);
+      snippet = make_snippet (q, body != NULL ? body : "");
+      sqlite3_reset (self->body_stmt);
 
       g_ptr_array_add (hits, vb_search_hit_new (row->id, row->kind, row->title, snippet,
                                                 row->score, row->origin, row->doelgroep));
