@@ -337,7 +337,15 @@ test_screenshots (void)
   save_screenshot (GTK_WIDGET (wide), "screenshot-catalogue-1280x800.png");
   gtk_window_destroy (GTK_WINDOW (wide));
 
-  /* A desk clerk's half screen: list and answer fold into one column. */
+  /* A desk clerk's half screen (900 px and less): list and answer fold into one column. */
+  {
+    VbWindow *half = make_window (900, 800);
+
+    wait_frames (GTK_WIDGET (half));
+    g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (gtk_widget_get_ancestor (
+      vb_window_get_item_view (half), ADW_TYPE_LEAFLET))));
+    gtk_window_destroy (GTK_WINDOW (half));
+  }
   narrow = make_window (640, 800);
   search_for (narrow, "grofvuil");
   save_screenshot (GTK_WIDGET (narrow), "screenshot-search-640x800.png");
