@@ -20,6 +20,7 @@ struct _VbApplication
 
   VbContext      *context;
   GtkCssProvider *css;
+  char           *pending_call;  /* --incoming-call for the first window */
 };
 
 G_DEFINE_FINAL_TYPE (VbApplication, vb_application, ADW_TYPE_APPLICATION)
@@ -85,6 +86,59 @@ vb_application_activate (GApplication *app)
   if (window == NULL)
     window = GTK_WINDOW (vb_window_new (GTK_APPLICATION (app), self->context));
   gtk_window_present (window);
+  if (self->pending_call != NULL)
+    {
+      g_autofree char *number = g_steal_pointer (&self->pending_call);
+
+      vb_window_incoming_call (VB_WINDOW (window), number);
+    }
+}
+
+/* vraagbaak --incoming-call NUMBER: a telephony system opens a contact with the caller's
+ * number. In a running Vraagbaak this becomes app.incoming-call over D-Bus. */
+static int
+vb_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  VbApplication *self = VB_APPLICATION (app);
+  const char *number = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_variant_dict_lookup (options, "incoming-call", "&s", &number))
+    return -1;
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (g_application_get_is_remote (app))
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (app), "incoming-call",
+                                      g_variant_new_string (number));
+      return 0;
+    }
+  g_free (self->pending_call);
+  self->pending_call = g_strdup (number);
+  return -1;
+}
+
+static void
+incoming_call_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  VbApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      g_free (self->pending_call);
+      self->pending_call = g_variant_dup_string (parameter, NULL);
+      g_application_activate (G_APPLICATION (self));
+      return;
+    }
+  gtk_window_present (window);
+  vb_window_incoming_call (VB_WINDOW (window), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -144,6 +198,7 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "shortcuts", shortcuts_action },
   { "about", about_action },
+  { "incoming-call", incoming_call_action, "s" },
 };
 
 static void
@@ -153,6 +208,7 @@ vb_application_dispose (GObject *object)
 
   g_clear_object (&self->context);
   g_clear_object (&self->css);
+  g_clear_pointer (&self->pending_call, g_free);
 
   G_OBJECT_CLASS (vb_application_parent_class)->dispose (object);
 }
@@ -166,6 +222,7 @@ vb_application_class_init (VbApplicationClass *klass)
   object_class->dispose = vb_application_dispose;
   app_class->startup = vb_application_startup;
   app_class->activate = vb_application_activate;
+  app_class->handle_local_options = vb_application_handle_local_options;
 }
 
 static void
@@ -173,6 +230,9 @@ vb_application_init (VbApplication *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
+  g_application_add_main_option (G_APPLICATION (self), "incoming-call", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_STRING,
+                                 _("Start a contact for an incoming call from NUMBER"), "NUMBER");
 }
 
 VbApplication *

@@ -1,6 +1,7 @@
 /* vb-context.c: what the windows share (store, searcher, settings)
  *
- * Made instantly, opened on a worker thread: the window paints before the database is open.
+ * Made instantly, opened on a worker thread: the window paints before the databases are open
+ * (the content database and, beside it, the contact log).
  * Opening migrates the database when needed and imports the bundled demo content into an
  * empty one, so a first start shows something to search. Then "ready" is notified.
  *
@@ -16,8 +17,10 @@ struct _VbContext
   GObject     parent_instance;
 
   char       *content_db;
+  char       *contacts_db;
   GSettings  *settings;
   VbStore    *store;
+  VbContactStore *contacts;
   VbSearcher *searcher;
   gint64      n_items;
   gboolean    ready;
@@ -41,8 +44,10 @@ vb_context_finalize (GObject *object)
 
   g_clear_object (&self->searcher);
   g_clear_object (&self->store);
+  g_clear_object (&self->contacts);
   g_clear_object (&self->settings);
   g_free (self->content_db);
+  g_free (self->contacts_db);
   g_free (self->error);
 
   G_OBJECT_CLASS (vb_context_parent_class)->finalize (object);
@@ -85,13 +90,26 @@ vb_context_init (VbContext *self)
 {
 }
 
+/* The contacts database sits beside the content database. */
 VbContext *
 vb_context_new (const char *content_db,
                 GSettings  *settings)
 {
+  g_autofree char *dir = g_path_get_dirname (content_db);
+  g_autofree char *contacts_db = g_build_filename (dir, "contacts.db", NULL);
+
+  return vb_context_new_full (content_db, contacts_db, settings);
+}
+
+VbContext *
+vb_context_new_full (const char *content_db,
+                     const char *contacts_db,
+                     GSettings  *settings)
+{
   VbContext *self = g_object_new (VB_TYPE_CONTEXT, NULL);
 
   self->content_db = g_strdup (content_db);
+  self->contacts_db = g_strdup (contacts_db);
   self->settings = g_object_ref (settings);
   return self;
 }
@@ -100,14 +118,32 @@ typedef struct
 {
   VbStore    *store;
   VbSearcher *searcher;
+  VbContactStore *contacts;
   gint64      n_items;
 } OpenResult;
+
+typedef struct
+{
+  char *content_db;
+  char *contacts_db;
+} OpenData;
+
+static void
+open_data_free (gpointer data)
+{
+  OpenData *d = data;
+
+  g_free (d->content_db);
+  g_free (d->contacts_db);
+  g_free (d);
+}
 
 static void
 open_result_free (gpointer data)
 {
   OpenResult *r = data;
 
+  g_clear_object (&r->contacts);
   g_clear_object (&r->store);
   g_clear_object (&r->searcher);
   g_free (r);
@@ -144,16 +180,22 @@ open_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  const char *path = task_data;
+  OpenData *d = task_data;
   OpenResult *r = g_new0 (OpenResult, 1);
   GError *error = NULL;
 
-  r->store = vb_store_open (path, &error);
+  r->store = vb_store_open (d->content_db, &error);
   if (r->store != NULL && vb_store_count_items (r->store, -1) == 0 &&
       !import_demo (r->store, &error))
     g_clear_object (&r->store);
   if (r->store != NULL)
     r->searcher = vb_searcher_new (r->store, &error);
+  if (r->searcher != NULL)
+    {
+      r->contacts = vb_contact_store_open (d->contacts_db, &error);
+      if (r->contacts == NULL)
+        g_clear_object (&r->searcher);
+    }
   if (r->searcher == NULL)
     {
       open_result_free (r);
@@ -175,7 +217,13 @@ vb_context_open_async (VbContext           *self,
   /* Load the lexicon here, on this thread, so the worker only reads it. */
   vb_lexicon_get_default ();
   g_task_set_source_tag (task, vb_context_open_async);
-  g_task_set_task_data (task, g_strdup (self->content_db), g_free);
+  {
+    OpenData *d = g_new0 (OpenData, 1);
+
+    d->content_db = g_strdup (self->content_db);
+    d->contacts_db = g_strdup (self->contacts_db);
+    g_task_set_task_data (task, d, open_data_free);
+  }
   g_task_run_in_thread (task, open_thread);
 }
 
@@ -199,6 +247,7 @@ vb_context_open_finish (VbContext     *self,
     }
   self->store = g_steal_pointer (&r->store);
   self->searcher = g_steal_pointer (&r->searcher);
+  self->contacts = g_steal_pointer (&r->contacts);
   self->n_items = r->n_items;
   open_result_free (r);
   self->ready = TRUE;
@@ -229,6 +278,12 @@ VbSearcher *
 vb_context_get_searcher (VbContext *self)
 {
   return self->searcher;
+}
+
+VbContactStore *
+vb_context_get_contacts (VbContext *self)
+{
+  return self->contacts;
 }
 
 GSettings *

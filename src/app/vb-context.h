@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "vb-contact-store.h"
 #include "vb-searcher.h"
 #include "vb-store.h"
 
@@ -15,6 +16,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VbContext, vb_context, VB, CONTEXT, GObject)
 
 VbContext  *vb_context_new            (const char          *content_db,
+                                       GSettings           *settings);
+VbContext  *vb_context_new_full       (const char          *content_db,
+                                       const char          *contacts_db,
                                        GSettings           *settings);
 void        vb_context_open_async     (VbContext           *self,
                                        GCancellable        *cancellable,
@@ -27,6 +31,7 @@ gboolean    vb_context_is_ready       (VbContext           *self);
 const char *vb_context_get_error      (VbContext           *self);
 VbStore    *vb_context_get_store      (VbContext           *self);
 VbSearcher *vb_context_get_searcher   (VbContext           *self);
+VbContactStore *vb_context_get_contacts (VbContext         *self);
 GSettings  *vb_context_get_settings   (VbContext           *self);
 gint64      vb_context_get_n_items    (VbContext           *self);
 

@@ -19,7 +19,7 @@ static const VbShortcut shortcuts[] = {
   { N_("Reading"), N_("Go forward"), "win.forward", { "<Alt>Right", NULL } },
   { N_("Reading"), N_("Copy the whole answer"), "win.copy-answer", { "<Control><Shift>c", NULL } },
   { N_("Reading"), N_("Copy the answer when nothing is selected"), NULL, { "<Control>c", NULL } },
-  { N_("Reading"), N_("Go to section 1 to 9"), "win.show-section(1)", { "<Alt>1", NULL } },
+  { N_("Reading"), N_("Go to section 1 to 9"), "win.show-section(1)", { "<Alt>1", NULL }, "<Alt>1...9" },
   { NULL, NULL, "win.show-section(2)", { "<Alt>2", NULL } },
   { NULL, NULL, "win.show-section(3)", { "<Alt>3", NULL } },
   { NULL, NULL, "win.show-section(4)", { "<Alt>4", NULL } },
@@ -28,6 +28,11 @@ static const VbShortcut shortcuts[] = {
   { NULL, NULL, "win.show-section(7)", { "<Alt>7", NULL } },
   { NULL, NULL, "win.show-section(8)", { "<Alt>8", NULL } },
   { NULL, NULL, "win.show-section(9)", { "<Alt>9", NULL } },
+  { N_("Contacts"), N_("New contact"), "win.new-contact", { "<Control>n", NULL } },
+  { N_("Contacts"), N_("Mark the shown answer as used"), "win.mark-used", { "<Control>u", NULL } },
+  { N_("Contacts"), N_("Choose the outcome"), NULL, { "1", "9", NULL }, "1...9" },
+  { N_("Contacts"), N_("Save the contact"), NULL, { "<Control>Return", NULL } },
+  { N_("Contacts"), N_("Show or hide contacts"), "win.toggle-contacts", { "F9", NULL } },
   { N_("Browse"), N_("Product catalogue"), "win.show-catalogue", { "<Control>b", NULL } },
   { N_("Browse"), N_("Notices"), "win.show-notices", { "<Control>i", NULL } },
   { N_("General"), N_("Preferences"), "app.preferences", { "<Control>comma", NULL } },
@@ -87,8 +92,8 @@ vb_shortcuts_window_new (GtkWindow *parent)
           g_string_append (xml, "</property>");
           section = s->section;
         }
-      if (g_str_equal (s->action != NULL ? s->action : "", "win.show-section(1)"))
-        accels = g_strdup ("<Alt>1...9");
+      if (s->display != NULL)
+        accels = g_strdup (s->display);
       else
         accels = g_strjoinv (" ", (char **) s->accels);
       g_string_append (xml, "<child><object class=\"GtkShortcutsShortcut\"><property name=\"title\">");

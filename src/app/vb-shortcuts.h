@@ -14,6 +14,7 @@ typedef struct
   const char *title;        /* untranslated; N_() */
   const char *action;       /* detailed action name, or NULL when a widget handles the keys */
   const char *accels[3];    /* GTK accelerator strings, NULL-terminated */
+  const char *display;      /* how the shortcuts window shows them, when not the accels */
 } VbShortcut;
 
 const VbShortcut *vb_shortcuts_get_table   (guint          *n_shortcuts);

@@ -12,6 +12,8 @@
 
 #include "vb-a11y.h"
 #include "vb-catalogue-page.h"
+#include "vb-contact-panel.h"
+#include "vb-contacts-today.h"
 #include "vb-item-view.h"
 #include "vb-result-row.h"
 #include "vb-search-page.h"
@@ -37,8 +39,11 @@ struct _VbWindow
   GtkWidget       *detail;
   AdwWindowTitle  *detail_title;
   VbItemView      *item_view;
+  AdwFlap         *contact_flap;
   GtkWidget       *search_page;
   GtkWidget       *catalogue_page;
+  GtkWidget       *contact_panel;   /* made when the databases are open */
+  GtkWidget       *contacts_today;
 };
 
 enum {
@@ -91,6 +96,9 @@ on_item_loaded (GObject      *source,
     }
   vb_item_view_set_item (self->item_view, item);
   adw_window_title_set_title (self->detail_title, vb_kind_badge_label (vb_item_get_kind (item)));
+  /* Everything opened during a contact is collected as consulted. */
+  if (self->contact_panel != NULL)
+    vb_contact_panel_add_consulted (VB_CONTACT_PANEL (self->contact_panel), vb_item_get_id (item));
   adw_leaflet_set_visible_child (self->leaflet, self->detail);
   update_history_actions (self);
 }
@@ -258,6 +266,153 @@ open_banner_action (GtkWidget  *widget,
     vb_window_open_item (self, self->banner_id);
 }
 
+static void
+reveal_contacts (VbWindow *self,
+                 gboolean  reveal)
+{
+  adw_flap_set_reveal_flap (self->contact_flap, reveal);
+  if (reveal)
+    adw_leaflet_set_visible_child (self->leaflet, self->detail);
+}
+
+static void
+new_contact_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  if (self->contact_panel == NULL)
+    return;
+  reveal_contacts (self, TRUE);
+  vb_contact_panel_new_contact (VB_CONTACT_PANEL (self->contact_panel), NULL, NULL);
+}
+
+static void
+toggle_contacts_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  reveal_contacts (self, !adw_flap_get_reveal_flap (self->contact_flap));
+}
+
+/* Marks the shown answer (or the product section being read) as the one used, then moves
+ * the keyboard to the outcome: with a digit and Ctrl+Enter the contact is logged. */
+static void
+mark_used_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+  VbItem *item = vb_item_view_get_item (self->item_view);
+  const char *field = NULL, *label = NULL;
+  g_autofree char *title = NULL;
+
+  if (item == NULL || self->contact_panel == NULL)
+    return;
+  if (vb_contact_panel_get_n_open (VB_CONTACT_PANEL (self->contact_panel)) == 0)
+    vb_contact_panel_new_contact (VB_CONTACT_PANEL (self->contact_panel), NULL, NULL);
+  reveal_contacts (self, TRUE);
+  if (vb_item_get_kind (item) == VB_ITEM_PRODUCT &&
+      vb_item_view_get_current_section (self->item_view, &field, &label))
+    title = g_strdup_printf ("%s - %s", vb_item_get_title (item), label);
+  else
+    title = g_strdup (vb_item_get_title (item));
+  vb_contact_panel_mark_used (VB_CONTACT_PANEL (self->contact_panel), vb_item_get_id (item),
+                              field, title);
+  vb_contact_panel_focus_outcome (VB_CONTACT_PANEL (self->contact_panel));
+}
+
+/* A telephone system starts a contact with the caller's number (app.incoming-call). */
+void
+vb_window_incoming_call (VbWindow   *self,
+                         const char *number)
+{
+  if (self->contact_panel == NULL)
+    {
+      /* The databases are still opening: try again when they are. */
+      g_object_set_data_full (G_OBJECT (self), "pending-call", g_strdup (number), g_free);
+      return;
+    }
+  reveal_contacts (self, TRUE);
+  vb_contact_panel_new_contact (VB_CONTACT_PANEL (self->contact_panel), "telefoon", number);
+}
+
+static void
+on_contact_saved (VbWindow   *self,
+                  const char *uuid)
+{
+  toast (self, _("Contact saved"));
+  if (self->contacts_today != NULL)
+    vb_contacts_today_reload (VB_CONTACTS_TODAY (self->contacts_today));
+  if (vb_contact_panel_get_n_open (VB_CONTACT_PANEL (self->contact_panel)) == 0)
+    vb_search_page_focus_entry (VB_SEARCH_PAGE (self->search_page));
+}
+
+static void
+on_contact_message (VbWindow   *self,
+                    const char *message)
+{
+  toast (self, message);
+}
+
+static void
+setup_contacts (VbWindow *self)
+{
+  VbContactStore *contacts = vb_context_get_contacts (self->context);
+  GtkWidget *box, *stack, *switcher;
+
+  if (self->contact_panel != NULL || contacts == NULL)
+    return;
+  self->contact_panel = vb_contact_panel_new (self->context, contacts);
+  self->contacts_today = vb_contacts_today_new (self->context, contacts);
+  vb_contacts_today_set_panel (VB_CONTACTS_TODAY (self->contacts_today),
+                               VB_CONTACT_PANEL (self->contact_panel));
+  g_signal_connect_object (self->contact_panel, "saved", G_CALLBACK (on_contact_saved), self,
+                           G_CONNECT_SWAPPED);
+  if (g_signal_lookup ("message", VB_TYPE_CONTACT_PANEL) != 0)
+    g_signal_connect_object (self->contact_panel, "message", G_CALLBACK (on_contact_message),
+                             self, G_CONNECT_SWAPPED);
+
+  /* The open contact and today's contacts, side by side with the answer. */
+  stack = adw_view_stack_new ();
+  adw_view_stack_add_titled_with_icon (ADW_VIEW_STACK (stack), self->contact_panel, "contact",
+                                       _("Contact"), "contact-new-symbolic");
+  adw_view_stack_add_titled_with_icon (ADW_VIEW_STACK (stack), self->contacts_today, "today",
+                                       _("Today"), "view-list-symbolic");
+  gtk_widget_set_vexpand (stack, TRUE);
+  switcher = adw_view_switcher_new ();
+  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_STACK (stack));
+  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_size_request (box, 380, -1);
+  gtk_widget_add_css_class (box, "background");
+  gtk_box_append (GTK_BOX (box), switcher);
+  gtk_box_append (GTK_BOX (box), stack);
+  adw_flap_set_flap (self->contact_flap, box);
+
+  /* Contacts still open after a crash come back. */
+  if (vb_contact_panel_get_n_open (VB_CONTACT_PANEL (self->contact_panel)) > 0)
+    reveal_contacts (self, TRUE);
+  if (g_object_get_data (G_OBJECT (self), "pending-call") != NULL)
+    {
+      g_autofree char *number = g_strdup (g_object_get_data (G_OBJECT (self), "pending-call"));
+
+      g_object_set_data (G_OBJECT (self), "pending-call", NULL);
+      vb_window_incoming_call (self, number);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-contact", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-used", TRUE);
+}
+
+GtkWidget *
+vb_window_get_contact_panel (VbWindow *self)
+{
+  return self->contact_panel;
+}
+
 static char *
 today (void)
 {
@@ -333,6 +488,7 @@ on_context_ready (VbWindow *self)
   if (!vb_context_is_ready (self->context))
     return;
   vb_item_view_set_store (self->item_view, vb_context_get_store (self->context));
+  setup_contacts (self);
   vb_store_list_items_async (vb_context_get_store (self->context), VB_ITEM_NOTICE, TRUE, NULL,
                              on_notices_loaded, g_object_ref (self));
 }
@@ -361,6 +517,8 @@ vb_window_constructed (GObject *object)
     on_context_ready (self);
 
   update_history_actions (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-contact", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-used", FALSE);
   gtk_window_set_focus (GTK_WINDOW (self), self->search_page);
   gtk_widget_grab_focus (self->search_page);
 }
@@ -435,6 +593,7 @@ vb_window_class_init (VbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VbWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, detail_title);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, item_view);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, contact_flap);
   gtk_widget_class_bind_template_callback (widget_class, on_item_view_open_item);
   gtk_widget_class_bind_template_callback (widget_class, on_item_view_copied);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded);
@@ -448,6 +607,9 @@ vb_window_class_init (VbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-notices", NULL, show_notices_action);
   gtk_widget_class_install_action (widget_class, "win.open-banner", NULL, open_banner_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+  gtk_widget_class_install_action (widget_class, "win.new-contact", NULL, new_contact_action);
+  gtk_widget_class_install_action (widget_class, "win.mark-used", NULL, mark_used_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-contacts", NULL, toggle_contacts_action);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "vb-contact-store.h"
 #include "vb-fts.h"
 #include "vb-html.h"
 #include "vb-importer.h"
@@ -21,6 +22,7 @@ enum {
 };
 
 static char *opt_db;
+static char *opt_contacts_db;
 
 static int
 usage_error (GOptionContext *context,
@@ -390,18 +392,158 @@ cmd_show (int    argc,
   return EXIT_OK;
 }
 
+/* ---- contacts ---- */
+
+static VbContactStore *
+open_contacts_store (void)
+{
+  g_autofree char *path = opt_contacts_db != NULL ? g_strdup (opt_contacts_db)
+                                                  : vb_default_contacts_db_path ();
+  g_autoptr(GError) error = NULL;
+  VbContactStore *store = vb_contact_store_open (path, &error);
+
+  if (store == NULL)
+    g_printerr ("vraagbaak-cli: %s\n", error->message);
+  return store;
+}
+
+static int
+cmd_contacts_export (int    argc,
+                     char **argv)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *format = NULL;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      N_("First day (YYYY-MM-DD, Europe/Amsterdam), from midnight"), "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to,
+      N_("Last day (YYYY-MM-DD, Europe/Amsterdam), included until midnight"), "DATE" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (RFC 4180, default) or json"),
+      "FORMAT" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— export the contacts without personal data to standard output"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContactStore) store = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  gint64 start, end;
+  gboolean json;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Contacts that started on the days from --from to --to (both included, local time in "
+      "Europe/Amsterdam) are written; deleted contacts are left out.\n"
+      "CSV columns: uuid, started, duration_s, kanaal, vragen, onderwerp, item, sectie, "
+      "gespreksresultaat, afdeling, terugbelverzoek (of the first question)."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc > 1)
+    return usage_error (context, _("Unexpected argument"));
+  if (from == NULL || to == NULL)
+    return usage_error (context, _("Give --from and --to"));
+  if (format != NULL && strcmp (format, "csv") != 0 && strcmp (format, "json") != 0)
+    return usage_error (context, _("--format must be csv or json"));
+  json = g_strcmp0 (format, "json") == 0;
+  if (!vb_contact_parse_date_range (from, to, &start, &end, &error))
+    return usage_error (context, error->message);
+
+  store = open_contacts_store ();
+  if (store == NULL)
+    return EXIT_DATA;
+  out = g_memory_output_stream_new_resizable ();
+  if (!vb_contact_store_export (store, start, end, json, out, &error) ||
+      !g_output_stream_close (out, NULL, &error))
+    {
+      g_printerr ("vraagbaak-cli: %s\n", error->message);
+      return EXIT_DATA;
+    }
+  if (fwrite (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), 1,
+              g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
+              stdout) != g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)) ||
+      fflush (stdout) != 0)
+    {
+      g_printerr ("vraagbaak-cli: %s\n", _("Cannot write the export"));
+      return EXIT_DATA;
+    }
+  return EXIT_OK;
+}
+
+static int
+cmd_contacts_purge (int    argc,
+                    char **argv)
+{
+  int days = 30;
+  GOptionEntry entries[] = {
+    { "days", 0, 0, G_OPTION_ARG_INT, &days,
+      N_("Retention period in days (default 30; the application's setting is not read here)"),
+      "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— erase personal data of contacts older than the retention period"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContactStore) store = NULL;
+  guint purged;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc > 1)
+    return usage_error (context, _("Unexpected argument"));
+  if (days < 0 || days > 36500)
+    return usage_error (context, _("--days must be between 0 and 36500"));
+
+  store = open_contacts_store ();
+  if (store == NULL)
+    return EXIT_DATA;
+  purged = vb_contact_store_purge (store, days, g_get_real_time () / G_USEC_PER_SEC, &error);
+  if (error != NULL)
+    {
+      g_printerr ("vraagbaak-cli: %s\n", error->message);
+      return EXIT_DATA;
+    }
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u contact purged\n", "%u contacts purged\n", purged),
+           purged);
+  return EXIT_OK;
+}
+
+static int
+cmd_contacts (int    argc,
+              char **argv)
+{
+  const char *sub = argc > 1 ? argv[1] : NULL;
+  int status;
+
+  if (g_strcmp0 (sub, "export") != 0 && g_strcmp0 (sub, "purge") != 0)
+    {
+      g_printerr ("%s", _("Usage: vraagbaak-cli [--contacts-db FILE] contacts export --from DATE"
+                          " --to DATE [--format csv|json]\n"
+                          "       vraagbaak-cli [--contacts-db FILE] contacts purge [--days N]\n"));
+      return EXIT_USAGE;
+    }
+  argv[1] = g_strdup_printf ("%s %s", argv[0], sub);
+  status = g_str_equal (sub, "export") ? cmd_contacts_export (argc - 1, argv + 1)
+                                       : cmd_contacts_purge (argc - 1, argv + 1);
+  return status;
+}
+
 static int
 main_usage (void)
 {
-  g_printerr ("%s", _("Usage: vraagbaak-cli [--db FILE] COMMAND [OPTION…]\n"
+  g_printerr ("%s", _("Usage: vraagbaak-cli [--db FILE] [--contacts-db FILE] COMMAND [OPTION…]\n"
                       "\n"
                       "Commands:\n"
                       "  import FILE…     Import content (bundle, VAC, kennisartikel, Rijksoverheid)\n"
                       "  search QUERY     Search the content\n"
                       "  show ID          Show one item\n"
                       "  tokens TEXT      Show the tokens the search index stores for TEXT\n"
+                      "  contacts export  Export contacts (--from DATE --to DATE --format csv|json)\n"
+                      "  contacts purge   Erase personal data after the retention period (--days N)\n"
                       "\n"
-                      "Without --db the application's own database is used.\n"));
+                      "Without --db the application's own database is used, without\n"
+                      "--contacts-db its own contact log.\n"));
   return EXIT_USAGE;
 }
 
@@ -431,6 +573,16 @@ main (int    argc,
           opt_db = argv[first] + 5;
           first++;
         }
+      else if (strcmp (argv[first], "--contacts-db") == 0 && first + 1 < argc)
+        {
+          opt_contacts_db = argv[first + 1];
+          first += 2;
+        }
+      else if (g_str_has_prefix (argv[first], "--contacts-db="))
+        {
+          opt_contacts_db = argv[first] + 14;
+          first++;
+        }
       else if (strcmp (argv[first], "--help") == 0 || strcmp (argv[first], "-h") == 0)
         {
           main_usage ();
@@ -450,6 +602,8 @@ main (int    argc,
     return cmd_search (argc - first, argv + first);
   if (strcmp (command, "show") == 0)
     return cmd_show (argc - first, argv + first);
+  if (strcmp (command, "contacts") == 0)
+    return cmd_contacts (argc - first, argv + first);
   if (strcmp (command, "tokens") == 0 && argc - first == 2)
     {
       /* For maintainers: what the index stores for a text. */

@@ -26,6 +26,8 @@ struct _VbItemView
   VbStore    *store;
   GCancellable *cancellable;
   GPtrArray  *sections;  /* VbRichText of the visible sections, in order */
+  GPtrArray  *section_fields;  /* the product field of each (borrowed static strings) */
+  guint       current_section; /* 1-based; 0 when none was read yet */
 
   GtkStack   *stack;
   GtkScrolledWindow *scroller;
@@ -86,6 +88,8 @@ clear_content (VbItemView *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->section_nav))) != NULL)
     gtk_flow_box_remove (self->section_nav, child);
   g_ptr_array_set_size (self->sections, 0);
+  g_ptr_array_set_size (self->section_fields, 0);
+  self->current_section = 0;
 }
 
 static GtkWidget *
@@ -131,7 +135,19 @@ on_section_button_clicked (GtkButton  *button,
 }
 
 static void
+on_section_focus_enter (GtkEventControllerFocus *controller,
+                        VbItemView              *self)
+{
+  GtkWidget *text = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  guint index;
+
+  if (g_ptr_array_find (self->sections, text, &index))
+    self->current_section = index + 1;
+}
+
+static void
 add_section (VbItemView *self,
+             const char *field,
              const char *label,
              const char *html,
              gboolean    internal)
@@ -153,6 +169,13 @@ add_section (VbItemView *self,
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (self->content, box);
   g_ptr_array_add (self->sections, text);
+  g_ptr_array_add (self->section_fields, (gpointer) field);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect (focus, "enter", G_CALLBACK (on_section_focus_enter), self);
+    gtk_widget_add_controller (text, focus);
+  }
 
   number = self->sections->len;
   button_label = number <= 9 ? g_strdup_printf ("%u  %s", number, label) : g_strdup (label);
@@ -363,8 +386,10 @@ vb_item_view_set_item (VbItemView *self,
 
         gtk_box_append (self->content, answer);
         g_ptr_array_add (self->sections, answer);
+        g_ptr_array_add (self->section_fields, (gpointer) "antwoord");
         if (has_text (vb_item_get_string (item, "toelichting")))
-          add_section (self, _("Note for staff"), vb_item_get_string (item, "toelichting"), TRUE);
+          add_section (self, "toelichting", _("Note for staff"),
+                       vb_item_get_string (item, "toelichting"), TRUE);
         add_list_row (self, _("Keywords"), keywords);
         add_list_row (self, _("Departments"), afdelingen);
         add_related (self);
@@ -378,7 +403,7 @@ vb_item_view_set_item (VbItemView *self,
 
         for (guint i = 0; i < n; i++)
           if (has_text (vb_item_get_string (item, sections[i].field)))
-            add_section (self, section_label (sections[i].field),
+            add_section (self, sections[i].field, section_label (sections[i].field),
                          vb_item_get_string (item, sections[i].field), sections[i].internal);
         add_list_row (self, _("Departments"), afdelingen);
       }
@@ -389,6 +414,7 @@ vb_item_view_set_item (VbItemView *self,
 
         gtk_box_append (self->content, text);
         g_ptr_array_add (self->sections, text);
+        g_ptr_array_add (self->section_fields, (gpointer) "inhoud");
       }
       break;
     default:
@@ -424,6 +450,26 @@ vb_item_view_show_section (VbItemView *self,
     return FALSE;
   text = g_ptr_array_index (self->sections, number - 1);
   gtk_widget_grab_focus (text);
+  self->current_section = number;
+  return TRUE;
+}
+
+/* The product section being read (the one last focused or jumped to), for "Paspoort - Kosten";
+ * FALSE when none was chosen. @field and @label are borrowed. */
+gboolean
+vb_item_view_get_current_section (VbItemView  *self,
+                                  const char **field,
+                                  const char **label)
+{
+  GtkWidget *parent, *heading;
+
+  if (self->item == NULL || vb_item_get_kind (self->item) != VB_ITEM_PRODUCT ||
+      self->current_section == 0 || self->current_section > self->sections->len)
+    return FALSE;
+  *field = g_ptr_array_index (self->section_fields, self->current_section - 1);
+  parent = gtk_widget_get_parent (g_ptr_array_index (self->sections, self->current_section - 1));
+  heading = parent != NULL ? gtk_widget_get_first_child (parent) : NULL;
+  *label = GTK_IS_LABEL (heading) ? gtk_label_get_label (GTK_LABEL (heading)) : *field;
   return TRUE;
 }
 
@@ -566,6 +612,7 @@ vb_item_view_finalize (GObject *object)
   VbItemView *self = VB_ITEM_VIEW (object);
 
   g_ptr_array_unref (self->sections);
+  g_ptr_array_unref (self->section_fields);
 
   G_OBJECT_CLASS (vb_item_view_parent_class)->finalize (object);
 }
@@ -609,6 +656,7 @@ vb_item_view_init (VbItemView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->sections = g_ptr_array_new ();
+  self->section_fields = g_ptr_array_new ();
 
   controller = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);

@@ -23,6 +23,9 @@ VbItem    *vb_item_view_get_item       (VbItemView *self);
 gboolean   vb_item_view_show_section   (VbItemView *self,
                                         guint       number);
 guint      vb_item_view_get_n_sections (VbItemView *self);
+gboolean   vb_item_view_get_current_section (VbItemView  *self,
+                                             const char **field,
+                                             const char **label);
 char      *vb_item_view_dup_text       (VbItemView *self);
 char      *vb_item_view_dup_html       (VbItemView *self);
 void       vb_item_view_copy           (VbItemView *self);
