@@ -13,6 +13,7 @@
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -53,8 +54,16 @@ env.pop("GTK_A11Y", None)
 env["VRAAGBAAK_CONTENT_DB"] = os.path.join(tmp, "content.db")
 env["LANGUAGE"] = "nl"
 env["G_DEBUG"] = ""
-# Services the session bus starts (the AT-SPI registry) must find the display.
+# Never outlive the test harness: after 150 s fail (and still clean up) instead of hanging.
+
+
+def on_alarm(signum, frame):
+    raise TimeoutError("the accessibility test took longer than 150 s")
+
+
+signal.signal(signal.SIGALRM, on_alarm)
 signal.alarm(150)
+# Services the session bus starts (the AT-SPI registry) must find the display.
 subprocess.run(["dbus-update-activation-environment", "DISPLAY", "XAUTHORITY"], check=False,
                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -143,7 +152,7 @@ def xdo(*args):
     subprocess.run(["xdotool"] + list(args), check=False)
 
 
-proc = subprocess.Popen([app_path], env=env)
+proc = subprocess.Popen([app_path], env=env, stdout=subprocess.DEVNULL, start_new_session=True)
 try:
     app = wait(find_app)
     if app is None:
@@ -197,11 +206,24 @@ try:
     time.sleep(0.3)
     xdo("key", "Return")
 
+    def in_reader(n):
+        # The answer's title is a label inside the reading pane, not a row of the list.
+        p = n
+        for _ in range(30):
+            try:
+                p = p.get_parent()
+            except Exception:  # noqa: BLE001
+                return False
+            if p is None:
+                return False
+            if name(p) == "VbItemView":
+                return True
+        return False
+
     def opened():
         for n in walk(app):
-            if role(n) == "label" and name(n) == "Wat kost een paspoort?" and showing(n):
-                return n
-            if role(n) == "label" and "Wat kost een paspoort?" in text_of(n) and showing(n):
+            if role(n) == "label" and name(n) == "Wat kost een paspoort?" and showing(n) \
+                    and in_reader(n):
                 return n
         return None
 
@@ -227,7 +249,8 @@ try:
 
     def opened_grofvuil():
         for n in walk(app):
-            if role(n) == "label" and "grofvuil" in name(n).lower() and "?" in name(n) and showing(n):
+            if role(n) == "label" and "grofvuil" in name(n).lower() and "?" in name(n) \
+                    and showing(n) and in_reader(n):
                 return n
         return None
 
@@ -236,6 +259,55 @@ try:
     # Alt+Left goes back to the first answer.
     xdo("key", "alt+Left")
     tap(wait(opened) is not None, "Alt+Left walks back to the previous answer")
+
+    # Log a contact with the keyboard only: Ctrl+N, search, Enter, Ctrl+U marks the shown
+    # answer used and moves to the outcome, a digit chooses it, Ctrl+Enter saves. After the
+    # search that is five keystrokes: Enter, Ctrl+U, 1, Ctrl+Enter (and Ctrl+N before).
+    xdo("key", "ctrl+n")
+    time.sleep(0.5)
+    xdo("key", "ctrl+k")
+    time.sleep(0.3)
+    xdo("type", "--delay", "30", "grofvuil kosten")
+    time.sleep(1.0)
+    xdo("key", "Return")
+    time.sleep(0.8)
+    xdo("key", "ctrl+u")
+    time.sleep(0.4)
+    xdo("key", "1")
+    time.sleep(0.3)
+    xdo("key", "ctrl+Return")
+
+    def logged():
+        db = os.path.join(tmp, "contacts.db")
+        if not os.path.exists(db):
+            return None
+        try:
+            con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=1)
+            rows = con.execute("SELECT q.item_id, q.outcome FROM contacts c JOIN questions q"
+                               " ON q.contact = c.uuid WHERE c.status = 'finished'").fetchall()
+            con.close()
+            return rows or None
+        except sqlite3.Error:
+            return None
+
+    rows = wait(logged, 10)
+    tap(rows is not None and rows[0][0] == "vac-grofvuil-kosten" and rows[0][1],
+        "a contact is logged by keyboard with the answer used and an outcome",
+        "rows: %r" % (rows,))
+
+    def searches_logged():
+        db = os.path.join(tmp, "contacts.db")
+        try:
+            con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=1)
+            rows = con.execute("SELECT query, opened_item FROM searches").fetchall()
+            con.close()
+            return rows or None
+        except sqlite3.Error:
+            return None
+
+    srows = wait(searches_logged, 5)
+    tap(srows is not None and any(r[1] == "vac-grofvuil-kosten" for r in srows),
+        "the search the answer came from is in the search log", "searches: %r" % (srows,))
 
     # No interactive control without a name, on what is showing now.
     unnamed = []
@@ -252,12 +324,18 @@ try:
                 unnamed.append("%s %r in %s %r" % (r, label, role(parent), name(parent)))
     tap(buttons > 0 and not unnamed, "every showing interactive control has a name",
         "unnamed: %s" % unnamed if unnamed else "")
+except TimeoutError as e:
+    tap(False, str(e))
 finally:
-    proc.terminate()
+    signal.alarm(0)
     try:
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     shutil.rmtree(tmp, ignore_errors=True)
 
 print("1..%d" % len(tests))

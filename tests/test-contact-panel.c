@@ -660,47 +660,99 @@ has_error (gpointer data)
   return f->n_messages > 0 && !vb_contact_panel_is_busy (f->panel);
 }
 
-/* A database that cannot be written keeps the contact open, in memory, and says so; once the
- * database is writable again the same contact saves. Another connection holding the write
- * lock stands in for a full disk or a read-only file (the tests may run as root). */
+/* Opens a contact ready to finish, with notes that must not be lost. */
+static char *
+prepare_contact (Fixture *f)
+{
+  vb_contact_panel_new_contact (f->panel, NULL, "0612345678");
+  g_assert_true (wait_for (outcomes_loaded, f->panel));
+  vb_contact_panel_mark_used (f->panel, "vac-paspoort-kosten", NULL, "Paspoort - Kosten");
+  g_assert_true (vb_contact_panel_choose_outcome (f->panel, outcome_number (OUTCOME_SELF)));
+  set_notes (f, "Niet kwijtraken");
+  return g_strdup (vb_contact_get_uuid (vb_contact_panel_get_current (f->panel)));
+}
+
+/* Saving failed: the contact is still open, in memory, unchanged, and the agent was told. */
 static void
-test_write_failure_keeps_contact (void)
+assert_kept_open (Fixture    *f,
+                  const char *uuid)
+{
+  VbContact *current;
+
+  g_assert_true (wait_for_seconds (has_error, f, 60));
+  g_assert_cmpuint (f->n_saved, ==, 0);
+  g_assert_cmpuint (vb_contact_panel_get_n_open (f->panel), ==, 1);
+  current = vb_contact_panel_get_current (f->panel);
+  g_assert_cmpstr (vb_contact_get_uuid (current), ==, uuid);
+  g_assert_cmpint (vb_contact_get_status (current), ==, VB_CONTACT_OPEN);
+  g_assert_cmpstr (vb_contact_get_notes (current), ==, "Niet kwijtraken");
+  g_assert_cmpstr (vb_contact_get_question (current, 0)->outcome, ==, OUTCOME_SELF);
+  /* And it can be saved again. */
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (f->panel)));
+}
+
+static void
+assert_saved_after_all (Fixture        *f,
+                        VbContactStore *store,
+                        const char     *uuid)
+{
+  g_autoptr(VbContact) saved = NULL;
+
+  save_and_wait (f);
+  g_assert_cmpstr (f->saved_uuid, ==, uuid);
+  saved = get_saved (store, uuid);
+  g_assert_cmpint (vb_contact_get_status (saved), ==, VB_CONTACT_FINISHED);
+  g_assert_cmpstr (vb_contact_get_notes (saved), ==, "Niet kwijtraken");
+}
+
+/* A read-only contact log keeps the contact open, in memory, and says so; once the log is
+ * writable again the same contact saves. */
+static void
+test_read_only_keeps_contact (void)
+{
+  g_autoptr(VbContactStore) store = open_contacts ("readonly.db");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  Fixture f;
+
+  fixture_init (&f, store);
+  uuid = prepare_contact (&f);
+
+  /* The connection refuses every write, as a read-only file does. */
+  g_assert_true (vb_contact_store_exec (store, "PRAGMA query_only = ON", &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (f.panel), "contact.save", NULL);
+  assert_kept_open (&f, uuid);
+  save_screenshot (GTK_WIDGET (f.window), "screenshot-contact-panel-error.png");
+
+  g_assert_true (vb_contact_store_exec (store, "PRAGMA query_only = OFF", &error));
+  g_assert_no_error (error);
+  assert_saved_after_all (&f, store, uuid);
+  fixture_clear (&f);
+}
+
+/* Another program holding the write lock (the tests may run as root, so file permissions
+ * cannot make the file read-only): the same. */
+static void
+test_locked_keeps_contact (void)
 {
   g_autofree char *path = g_build_filename (tmpdir, "locked.db", NULL);
   g_autoptr(VbContactStore) store = open_contacts ("locked.db");
-  g_autoptr(VbContact) saved = NULL;
   g_autofree char *uuid = NULL;
   sqlite3 *db = NULL;
   Fixture f;
 
   fixture_init (&f, store);
-  vb_contact_panel_new_contact (f.panel, NULL, "0612345678");
-  g_assert_true (wait_for (outcomes_loaded, f.panel));
-  uuid = g_strdup (vb_contact_get_uuid (vb_contact_panel_get_current (f.panel)));
-  vb_contact_panel_mark_used (f.panel, "vac-paspoort-kosten", NULL, "Paspoort - Kosten");
-  g_assert_true (vb_contact_panel_choose_outcome (f.panel, outcome_number (OUTCOME_SELF)));
-  set_notes (&f, "Niet kwijtraken");
+  uuid = prepare_contact (&f);
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
-
   gtk_widget_activate_action (GTK_WIDGET (f.panel), "contact.save", NULL);
-  g_assert_true (wait_for_seconds (has_error, &f, 60));
-  g_assert_cmpuint (f.n_saved, ==, 0);
-  g_assert_cmpuint (vb_contact_panel_get_n_open (f.panel), ==, 1);
-  g_assert_cmpstr (vb_contact_get_uuid (vb_contact_panel_get_current (f.panel)), ==, uuid);
-  g_assert_cmpstr (vb_contact_get_notes (vb_contact_panel_get_current (f.panel)), ==, "Niet kwijtraken");
-  save_screenshot (GTK_WIDGET (f.window), "screenshot-contact-panel-error.png");
-
+  assert_kept_open (&f, uuid);
   g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  save_and_wait (&f);
-  g_assert_cmpstr (f.saved_uuid, ==, uuid);
-  saved = get_saved (store, uuid);
-  g_assert_cmpint (vb_contact_get_status (saved), ==, VB_CONTACT_FINISHED);
-  g_assert_cmpstr (vb_contact_get_notes (saved), ==, "Niet kwijtraken");
-
+  assert_saved_after_all (&f, store, uuid);
   fixture_clear (&f);
 }
 
@@ -1068,7 +1120,8 @@ main (int    argc,
   g_test_add_func ("/contact-panel/limits", test_limits);
   g_test_add_func ("/contact-panel/callback-needs-phone", test_callback_needs_phone);
   g_test_add_func ("/contact-panel/bsn-asks-first", test_bsn_asks_first);
-  g_test_add_func ("/contact-panel/write-failure-keeps-contact", test_write_failure_keeps_contact);
+  g_test_add_func ("/contact-panel/read-only-keeps-contact", test_read_only_keeps_contact);
+  g_test_add_func ("/contact-panel/locked-keeps-contact", test_locked_keeps_contact);
   g_test_add_func ("/contact-panel/switcher", test_switcher);
   g_test_add_func ("/contact-panel/drafts-restored", test_drafts_restored);
   g_test_add_func ("/contact-panel/today", test_today);

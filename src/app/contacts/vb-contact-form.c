@@ -96,19 +96,15 @@ set_text (AdwEntryRow *row,
     gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
 }
 
-/* Limits @row to @max characters, and names its text field (the part a screen reader lands
- * on) like the row. */
+/* Limits @row to @max characters (libadwaita names its text field after the title). */
 static void
 limit_entry (AdwEntryRow *row,
              int          max)
 {
   GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
 
-  if (!GTK_IS_TEXT (delegate))
-    return;
-  gtk_text_set_max_length (GTK_TEXT (delegate), max);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (delegate), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
+  if (GTK_IS_TEXT (delegate))
+    gtk_text_set_max_length (GTK_TEXT (delegate), max);
 }
 
 static void
@@ -391,6 +387,9 @@ update_notes_counter (VbContactForm *self)
   gtk_label_set_label (self->notes_counter, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->notes_counter),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+  /* Described by the counter (a relation); GTK 4.8 reads out only the property. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->notes_view),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
 }
 
 /* Refuses what goes beyond 1,000 characters; a paste is cut to what fits. */

@@ -14,6 +14,7 @@
  * Copyright 2026 The Vraagbaak developers
  * SPDX-License-Identifier: EUPL-1.2
  */
+#include <string.h>
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
@@ -315,17 +316,33 @@ remove_form (VbContactPanel *self,
   g_signal_emit (self, signals[CLOSED], 0);
 }
 
+/* An error message as a sentence to put in a longer one. */
+char *
+vb_contact_error_sentence (const GError *error)
+{
+  g_autofree char *text = g_strstrip (g_strdup (error != NULL ? error->message : ""));
+  gsize len = strlen (text);
+
+  if (len == 0)
+    return g_strdup (_("Unknown error."));
+  if (g_str_has_suffix (text, ".") || g_str_has_suffix (text, "!") || g_str_has_suffix (text, "?"))
+    return g_steal_pointer (&text);
+  return g_strdup_printf ("%s.", text);
+}
+
 static void
 op_done (VbContactPanel *self,
          Op             *op)
 {
+  g_autofree char *reason = vb_contact_error_sentence (op->error);
+
   switch (op->kind)
     {
     case OP_RESTORE:
       if (!op->ok)
         {
-          g_autofree char *text = g_strdup_printf (_("The contact log cannot be read: %s"),
-                                                   op->error->message);
+          g_autofree char *text = g_strdup_printf (_("The contact log cannot be read. %s"),
+                                                   reason);
 
           show_message (self, text);
           g_signal_emit (self, signals[MESSAGE], 0, text);
@@ -380,8 +397,8 @@ op_done (VbContactPanel *self,
       else if (!self->draft_failing)
         {
           g_autofree char *text =
-            g_strdup_printf (_("Drafts cannot be saved: %s. Keep the contact open and finish it when the problem is solved."),
-                             op->error->message);
+            g_strdup_printf (_("Drafts cannot be saved. %s Keep the contact open and finish it when the problem is solved."),
+                             reason);
 
           /* Said once, not every five seconds, until a draft succeeds again. */
           self->draft_failing = TRUE;
@@ -406,8 +423,8 @@ op_done (VbContactPanel *self,
       else
         {
           g_autofree char *text =
-            g_strdup_printf (_("The contact was not saved: %s. It stays open here; try again."),
-                             op->error->message);
+            g_strdup_printf (_("The contact was not saved. %s It stays open here; try again."),
+                             reason);
 
           if (is_open (self, op->form))
             {
@@ -423,8 +440,8 @@ op_done (VbContactPanel *self,
     case OP_DISCARD:
       if (!op->ok)
         {
-          g_autofree char *text = g_strdup_printf (_("The draft could not be removed: %s"),
-                                                   op->error->message);
+          g_autofree char *text = g_strdup_printf (_("The draft could not be removed. %s"),
+                                                   reason);
 
           g_signal_emit (self, signals[MESSAGE], 0, text);
         }
@@ -444,11 +461,10 @@ on_op_done (GObject      *source,
   Op *op = g_task_get_task_data (G_TASK (result));
 
   self->running = FALSE;
+  /* After dispose the queue still drains (the last drafts), without touching the widgets. */
   if (!self->disposed)
-    {
-      op_done (self, op);
-      run_next (self);
-    }
+    op_done (self, op);
+  run_next (self);
 }
 
 static void
@@ -457,7 +473,7 @@ run_next (VbContactPanel *self)
   g_autoptr(GTask) task = NULL;
   Op *op;
 
-  if (!self->running && !self->disposed && !g_queue_is_empty (&self->ops))
+  if (!self->running && !g_queue_is_empty (&self->ops))
     {
       op = g_queue_pop_head (&self->ops);
       self->running = TRUE;
@@ -839,9 +855,12 @@ vb_contact_panel_dispose (GObject *object)
 {
   VbContactPanel *self = VB_CONTACT_PANEL (object);
 
+  /* What changed since the last draft is queued now and written after the panel is gone (the
+   * tasks hold the panel and the copies). */
+  if (!self->disposed && self->open != NULL)
+    on_draft_tick (self);
   self->disposed = TRUE;
   g_clear_handle_id (&self->draft_timer, g_source_remove);
-  g_queue_clear_full (&self->ops, op_free);
   self->current = NULL;
   if (self->open != NULL)
     g_list_store_remove_all (self->open);
@@ -860,6 +879,7 @@ vb_contact_panel_finalize (GObject *object)
   g_clear_object (&self->contacts);
   g_clear_object (&self->lists);
   g_clear_object (&self->open);
+  g_queue_clear_full (&self->ops, op_free);
 
   G_OBJECT_CLASS (vb_contact_panel_parent_class)->finalize (object);
 }
@@ -1189,26 +1209,16 @@ vb_contact_panel_is_busy (VbContactPanel *self)
   return self->running || !g_queue_is_empty (&self->ops);
 }
 
-/* Writes every changed open contact as a draft now, and waits for the store operations
- * under way: for the window to call when it closes, so not even the last five seconds are
- * lost. It blocks (briefly); do not call it while the agent works. */
+/* Saves every changed open contact as a draft now and waits until the store operations under
+ * way are done (they run on the worker; this iterates the main loop meanwhile). For the window
+ * to call when it closes, so not even the last seconds are lost; dispose queues the same
+ * drafts but does not wait. */
 void
 vb_contact_panel_flush_drafts (VbContactPanel *self)
 {
   g_return_if_fail (VB_IS_CONTACT_PANEL (self));
 
-  while (vb_contact_panel_is_busy (self) && !self->disposed)
+  on_draft_tick (self);
+  while (vb_contact_panel_is_busy (self))
     g_main_context_iteration (NULL, TRUE);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->open)); i++)
-    {
-      g_autoptr(VbContactForm) form = g_list_model_get_item (G_LIST_MODEL (self->open), i);
-      g_autoptr(VbContact) copy = NULL;
-      guint generation = vb_contact_form_get_generation (form);
-
-      if (vb_contact_form_get_busy (form) || !vb_contact_form_is_dirty (form))
-        continue;
-      copy = snapshot (vb_contact_form_get_contact (form));
-      if (vb_contact_store_save_draft (self->contacts, copy, NULL))
-        vb_contact_form_set_saved (form, generation);
-    }
 }

@@ -39,4 +39,6 @@ void       vb_contact_panel_select         (VbContactPanel *self,
 gboolean   vb_contact_panel_is_busy        (VbContactPanel *self);
 void       vb_contact_panel_flush_drafts   (VbContactPanel *self);
 
+char      *vb_contact_error_sentence       (const GError   *error);
+
 G_END_DECLS

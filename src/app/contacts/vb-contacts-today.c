@@ -225,11 +225,8 @@ contact_row_new (VbContactsToday *self,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (row), _("Correct this contact"));
   g_object_set_data_full (G_OBJECT (row), "contact", g_object_ref (contact), g_object_unref);
-  {
-    g_autofree char *accessible = g_strdup_printf ("%s, %s", subject, subtitle);
-
-    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  }
+  /* The row is named by its title; time, channel and outcome are its description. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
 
   /* Translators: the delete button of a contact in today's list, with its time */
   delete_label = g_strdup_printf (_("Delete the contact of %s"), time);
@@ -374,10 +371,11 @@ on_job_done (GObject      *source,
 
   if (!job->ok)
     {
-      const char *format = job->kind == JOB_LOAD ? _("Today’s contacts cannot be read: %s")
-                         : job->kind == JOB_DELETE ? _("The contact was not deleted: %s")
-                         : _("The callback was not closed: %s");
-      g_autofree char *text = g_strdup_printf (format, job->error->message);
+      const char *format = job->kind == JOB_LOAD ? _("Today’s contacts cannot be read. %s")
+                         : job->kind == JOB_DELETE ? _("The contact was not deleted. %s")
+                         : _("The callback was not closed. %s");
+      g_autofree char *reason = vb_contact_error_sentence (job->error);
+      g_autofree char *text = g_strdup_printf (format, reason);
 
       g_signal_emit (self, signals[MESSAGE], 0, text);
       if (job->kind == JOB_CLOSE_CALLBACK)

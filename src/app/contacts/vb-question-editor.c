@@ -75,10 +75,16 @@ update_counter (VbQuestionEditor *self)
   g_autofree char *description =
     g_strdup_printf (_("%ld of %d characters used"), g_utf8_strlen (text, -1),
                      VB_CONTACT_SUBJECT_MAX);
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (self->subject_row));
 
   gtk_label_set_label (self->subject_counter, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->subject_counter),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+  /* The counter describes the field (described-by); GTK 4.8 only reads a description out
+   * when it is a property, so it is set as one too. */
+  if (delegate != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (delegate), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    description, -1);
 }
 
 static GtkWidget *
@@ -575,8 +581,6 @@ vb_question_editor_init (VbQuestionEditor *self)
   if (GTK_IS_TEXT (delegate))
     {
       gtk_text_set_max_length (GTK_TEXT (delegate), VB_CONTACT_SUBJECT_MAX);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (delegate), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Subject of the question"), -1);
       gtk_accessible_update_relation (GTK_ACCESSIBLE (delegate),
                                       GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->subject_counter, NULL,
                                       -1);

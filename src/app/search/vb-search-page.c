@@ -24,6 +24,8 @@ struct _VbSearchPage
   GCancellable    *cancellable;
   char            *suggestion_text;
   guint            generation;
+  guint            log_timeout;    /* logs a search left standing for two seconds */
+  char            *logged_query;   /* the last query logged, not to log it twice */
 
   GtkWidget       *box;
   GtkSearchEntry  *entry;
@@ -56,6 +58,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (VbSearchPage, vb_search_page, GTK_TYPE_WIDGET)
 
 static void run_search (VbSearchPage *self);
+static gboolean on_log_timeout (gpointer user_data);
 
 static void
 show_start (VbSearchPage *self)
@@ -128,9 +131,43 @@ on_search_done (GObject      *source,
 
       gtk_list_box_select_row (self->list, first);
       gtk_stack_set_visible_child_name (self->stack, "results");
+      g_clear_handle_id (&self->log_timeout, g_source_remove);
+      self->log_timeout = g_timeout_add_seconds (2, on_log_timeout, self);
     }
   else
     gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/* The anonymous search log (for content gaps): a search counts when the agent opened a result
+ * from it, or left it standing with results for two seconds. The store redacts numbers,
+ * e-mail addresses and phone numbers before anything is written. */
+static void
+log_search (VbSearchPage *self,
+            const char   *opened_item)
+{
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  VbContactStore *contacts = vb_context_get_contacts (self->context);
+
+  g_clear_handle_id (&self->log_timeout, g_source_remove);
+  if (contacts == NULL || *query == '\0')
+    return;
+  if (opened_item == NULL && g_strcmp0 (query, self->logged_query) == 0)
+    return;
+  g_free (self->logged_query);
+  self->logged_query = g_strdup (query);
+  vb_contact_store_log_search_async (contacts, query,
+                                     g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                                     opened_item, NULL, NULL, NULL);
+}
+
+static gboolean
+on_log_timeout (gpointer user_data)
+{
+  VbSearchPage *self = user_data;
+
+  self->log_timeout = 0;
+  log_search (self, NULL);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -153,6 +190,7 @@ run_search (VbSearchPage *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->log_timeout, g_source_remove);
 
   if (!vb_context_is_ready (self->context) || is_blank (text))
     {
@@ -195,6 +233,7 @@ activate_row (VbSearchPage  *self,
   if (row == NULL || !VB_IS_RESULT_ROW (row))
     return;
   hit = vb_result_row_get_hit (VB_RESULT_ROW (row));
+  log_search (self, vb_search_hit_get_id (hit));
   g_signal_emit (self, signals[ITEM_ACTIVATED], 0, vb_search_hit_get_id (hit));
 }
 
@@ -260,11 +299,10 @@ on_entry_key_pressed (GtkEventControllerKey *controller,
     return FALSE;
   if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "results"))
     return FALSE;
+  /* The selected row (the first after a search) gets the focus; Down again moves on. */
   row = gtk_list_box_get_selected_row (self->list);
   if (row == NULL)
     row = gtk_list_box_get_row_at_index (self->list, 0);
-  else if (gtk_list_box_get_row_at_index (self->list, gtk_list_box_row_get_index (row) + 1))
-    row = gtk_list_box_get_row_at_index (self->list, gtk_list_box_row_get_index (row) + 1);
   if (row == NULL)
     return FALSE;
   gtk_list_box_select_row (self->list, row);
@@ -416,6 +454,7 @@ vb_search_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->log_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VB_TYPE_SEARCH_PAGE);
   self->box = NULL;
   self->notices = NULL;
@@ -432,6 +471,7 @@ vb_search_page_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->results);
   g_free (self->suggestion_text);
+  g_free (self->logged_query);
 
   G_OBJECT_CLASS (vb_search_page_parent_class)->finalize (object);
 }
