@@ -112,5 +112,27 @@ rc2, out2, _ = run("search", "--json", "zwemles")
 check(rc == 0 and "1 skipped" in out and "ok-1" in out2,
       "--skip-invalid imports the rest and reports what it skipped", (rc, out, err, out2))
 
+# The contact log's command line (the engine's own test covers exports with contacts in them).
+cdb = os.path.join(tmp, "contacts.db")
+
+
+def crun(*args):
+    p = subprocess.run([cli, "--contacts-db", cdb] + list(args), capture_output=True, text=True,
+                       timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+p = subprocess.run([cli, "--contacts-db", cdb, "contacts", "export", "--from", "2026-11-01",
+                    "--to", "2026-11-30", "--format", "csv"], capture_output=True, timeout=60)
+check(p.returncode == 0 and p.stdout.startswith(b"uuid,") and p.stdout.count(b"\r\n") == 1,
+      "contacts export --format csv of an empty log is its header row (CRLF)", p.stdout)
+rc, out, err = crun("contacts", "export", "--from", "2026-11-01", "--to", "2026-11-30",
+                    "--format", "json")
+check(rc == 0 and json.loads(out) == [], "contacts export --format json", (rc, out, err))
+rc, out, err = crun("contacts", "export", "--from", "30-11-2026", "--to", "2026-11-30")
+check(rc == 1, "a date that is not ISO 8601 is a usage error (1)", (rc, err))
+rc, out, err = crun("contacts", "purge")
+check(rc == 0 and "0" in out, "contacts purge reports how many were purged", (rc, out, err))
+
 print("1..%d" % len(results))
 sys.exit(0 if all(results) else 1)

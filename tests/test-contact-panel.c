@@ -826,6 +826,7 @@ typedef struct
 {
   VbContactStore *store;
   const char     *uuid;
+  const char     *notes;
 } DraftCheck;
 
 static gboolean
@@ -838,7 +839,7 @@ draft_stored (gpointer data)
     return FALSE;
   for (guint i = 0; i < drafts->len; i++)
     if (g_strcmp0 (vb_contact_get_uuid (g_ptr_array_index (drafts, i)), check->uuid) == 0)
-      return g_strcmp0 (vb_contact_get_notes (g_ptr_array_index (drafts, i)), "Wacht op collega") == 0;
+      return g_strcmp0 (vb_contact_get_notes (g_ptr_array_index (drafts, i)), check->notes) == 0;
   return FALSE;
 }
 
@@ -859,6 +860,7 @@ test_drafts_restored (void)
   set_notes (&f, "Wacht op collega");
   check.store = store;
   check.uuid = uuid;
+  check.notes = "Wacht op collega";
   /* The five-second draft timer. */
   g_assert_true (wait_for_seconds (draft_stored, &check, 12));
   fixture_clear (&f);
@@ -879,7 +881,31 @@ test_drafts_restored (void)
   /* Finished: not restored again. */
   fixture_init (&f, store);
   g_assert_cmpuint (vb_contact_panel_get_n_open (f.panel), ==, 0);
+
+  /* Closing the window writes what changed since the last draft. */
+  vb_contact_panel_new_contact (f.panel, NULL, NULL);
+  g_free (uuid);
+  uuid = g_strdup (vb_contact_get_uuid (vb_contact_panel_get_current (f.panel)));
+  set_notes (&f, "Laatste wijziging");
   fixture_clear (&f);
+  check.uuid = uuid;
+  check.notes = "Laatste wijziging";
+  g_assert_true (wait_for_seconds (draft_stored, &check, 4));
+
+  /* Discarding it forgets the draft. */
+  fixture_init (&g, store);
+  g_assert_cmpuint (vb_contact_panel_get_n_open (g.panel), ==, 1);
+  gtk_widget_activate_action (GTK_WIDGET (g.panel), "contact.discard", NULL);
+  respond ("discard");
+  g_assert_cmpuint (vb_contact_panel_get_n_open (g.panel), ==, 0);
+  g_assert_true (wait_for (panel_idle, g.panel));
+  {
+    g_autoptr(GPtrArray) drafts = vb_contact_store_list_drafts (store, NULL);
+
+    g_assert_nonnull (drafts);
+    g_assert_cmpuint (drafts->len, ==, 0);
+  }
+  fixture_clear (&g);
 }
 
 static gboolean
