@@ -1062,7 +1062,26 @@ test_today (void)
   g_assert_nonnull (callbacks);
   g_assert_cmpuint (callbacks->len, ==, 0);
 
+  /* A correction under way is a draft too, and comes back as a correction. */
+  g_signal_emit_by_name (contacts_list, "row-activated", row_for (contacts_list, uuids[2]));
+  g_assert_cmpstr (vb_contact_get_uuid (vb_contact_panel_get_current (f.panel)), ==, uuids[2]);
+  g_assert_true (vb_contact_panel_choose_outcome (f.panel, outcome_number ("doorverbonden-collega")));
+  vb_contact_panel_flush_drafts (f.panel);
   gtk_window_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+
+  fixture_init (&f, store);
+  g_assert_cmpuint (vb_contact_panel_get_n_open (f.panel), ==, 1);
+  g_assert_cmpstr (vb_contact_get_uuid (vb_contact_panel_get_current (f.panel)), ==, uuids[2]);
+  g_assert_cmpint (vb_contact_get_status (vb_contact_panel_get_current (f.panel)), ==, VB_CONTACT_FINISHED);
+  g_assert_cmpstr (vb_contact_get_question (vb_contact_panel_get_current (f.panel), 0)->outcome, ==,
+                   "doorverbonden-collega");
+  save_and_wait (&f);
+  g_clear_object (&corrected);
+  corrected = get_saved (store, uuids[2]);
+  g_assert_cmpstr (vb_contact_get_question (corrected, 0)->outcome, ==, "doorverbonden-collega");
+  g_assert_null (vb_contact_get_callback (corrected));
+
   for (guint i = 0; i < 3; i++)
     g_free (uuids[i]);
   fixture_clear (&f);

@@ -30,7 +30,7 @@
 #define OR_CANDIDATES 500
 /* Fewer items than this match every word: add the items that match most of them. */
 #define OR_BELOW 5
-#define COMPLETIONS 24
+#define COMPLETIONS 16
 #define MAX_QUERY_WORDS 12
 #define SNIPPET_WORDS 24
 #define SNIPPET_SCAN_BYTES 65536
@@ -52,6 +52,7 @@ struct _VbSearcher
   sqlite3_stmt *vocab_stmt;
   sqlite3_stmt *vocab_prefix_stmt;
   sqlite3_stmt *trigram_stmt;
+  sqlite3_stmt *word_stmt;
   sqlite3_stmt *complete_stmt;
   sqlite3_stmt *body_stmt;
 };
@@ -145,6 +146,7 @@ vb_searcher_finalize (GObject *object)
   sqlite3_finalize (self->vocab_stmt);
   sqlite3_finalize (self->vocab_prefix_stmt);
   sqlite3_finalize (self->trigram_stmt);
+  sqlite3_finalize (self->word_stmt);
   sqlite3_finalize (self->complete_stmt);
   sqlite3_finalize (self->body_stmt);
   if (self->db != NULL)
@@ -187,15 +189,17 @@ vb_searcher_new (VbStore  *store,
     "SELECT rowid, vb_score (fts_all, ?2) FROM fts_all WHERE fts_all MATCH ?1 LIMIT ?3",
     "SELECT id, kind, title, origin, doelgroep, starts, ends FROM items WHERE rowid = ?",
     "SELECT doc FROM fts_all_vocab WHERE term = ?",
-    "SELECT doc FROM fts_all_vocab WHERE term >= ?1 AND term < ?1 || x'f4' LIMIT 1",
-    "SELECT word FROM spell_trigrams WHERE trigram = ?",
+    "SELECT df FROM spell_words WHERE word >= ?1 AND word < ?2 LIMIT 1",
+    "SELECT word FROM spell_trigrams WHERE trigram = ?1 AND len BETWEEN ?2 AND ?3",
+    "SELECT df FROM spell_words WHERE word = ?",
     "SELECT word FROM spell_words WHERE word >= ?1 AND word < ?2 ORDER BY df DESC LIMIT "
       G_STRINGIFY (COMPLETIONS),
     "SELECT body FROM items WHERE rowid = ?",
   };
   sqlite3_stmt **stmts[] = {
     &self->head_stmt, &self->all_stmt, &self->or_stmt, &self->item_stmt, &self->vocab_stmt,
-    &self->vocab_prefix_stmt, &self->trigram_stmt, &self->complete_stmt, &self->body_stmt,
+    &self->vocab_prefix_stmt, &self->trigram_stmt, &self->word_stmt, &self->complete_stmt,
+    &self->body_stmt,
   };
 
   self->store = g_object_ref (store);
@@ -774,19 +778,19 @@ make_snippet (Query      *q,
 
 /* ---- spelling ---- */
 
+/* How many items contain @word (from the spelling vocabulary, a B-tree lookup: FTS5's vocab
+ * table would read the word's whole document list to count). */
 static gint64
-vocab_count (VbSearcher *self,
-             const char *term,
-             gboolean    prefix)
+word_count (VbSearcher *self,
+            const char *word)
 {
-  sqlite3_stmt *stmt = prefix ? self->vocab_prefix_stmt : self->vocab_stmt;
   gint64 count = 0;
 
-  sqlite3_reset (stmt);
-  sqlite3_bind_text (stmt, 1, term, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  sqlite3_reset (self->word_stmt);
+  sqlite3_bind_text (self->word_stmt, 1, word, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (self->word_stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (self->word_stmt, 0);
+  sqlite3_reset (self->word_stmt);
   return count;
 }
 
@@ -797,14 +801,31 @@ word_is_known (VbSearcher *self,
 {
   g_autofree char *stem = NULL;
   g_autofree char *marked = NULL;
+  gboolean known = FALSE;
 
-  if (vocab_count (self, word, FALSE) > 0)
+  if (word_count (self, word) > 0)
     return TRUE;
-  if (prefix && vocab_count (self, word, TRUE) > 0)
-    return TRUE;
+  if (prefix)
+    {
+      g_autofree char *upper = g_strdup (word);
+
+      upper[strlen (upper) - 1]++;
+      sqlite3_reset (self->vocab_prefix_stmt);
+      sqlite3_bind_text (self->vocab_prefix_stmt, 1, word, -1, SQLITE_STATIC);
+      sqlite3_bind_text (self->vocab_prefix_stmt, 2, upper, -1, SQLITE_STATIC);
+      known = sqlite3_step (self->vocab_prefix_stmt) == SQLITE_ROW;
+      sqlite3_reset (self->vocab_prefix_stmt);
+      if (known)
+        return TRUE;
+    }
+  /* An inflection of a known word (its stem is indexed). Rare words have short lists. */
   stem = vb_text_dup_stem (word);
   marked = g_strconcat (VB_TEXT_MARK_STR, stem, NULL);
-  return vocab_count (self, marked, FALSE) > 0;
+  sqlite3_reset (self->vocab_stmt);
+  sqlite3_bind_text (self->vocab_stmt, 1, marked, -1, SQLITE_STATIC);
+  known = sqlite3_step (self->vocab_stmt) == SQLITE_ROW && sqlite3_column_int64 (self->vocab_stmt, 0) > 0;
+  sqlite3_reset (self->vocab_stmt);
+  return known;
 }
 
 typedef struct
@@ -845,14 +866,13 @@ correct_word (VbSearcher *self,
     {
       sqlite3_reset (self->trigram_stmt);
       sqlite3_bind_text (self->trigram_stmt, 1, padded + i, 3, SQLITE_TRANSIENT);
+      sqlite3_bind_int (self->trigram_stmt, 2, len > max_distance ? len - max_distance : 0);
+      sqlite3_bind_int (self->trigram_stmt, 3, len + max_distance);
       while (sqlite3_step (self->trigram_stmt) == SQLITE_ROW)
         {
           const char *cand = (const char *) sqlite3_column_text (self->trigram_stmt, 0);
-          gsize clen = strlen (cand);
           gpointer old;
 
-          if ((clen > len ? clen - len : len - clen) > max_distance)
-            continue;
           old = g_hash_table_lookup (shared, cand);
           g_hash_table_replace (shared, g_strdup (cand), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
         }
@@ -878,7 +898,7 @@ correct_word (VbSearcher *self,
         continue;
       if (distance > best_distance)
         continue;
-      count = vocab_count (self, c->word, FALSE);
+      count = word_count (self, c->word);
       if (count == 0)
         continue;  /* the word has left the index since */
       if (distance < best_distance || count > best_count)

@@ -85,8 +85,8 @@ static const struct {
     "CREATE VIRTUAL TABLE fts_all_vocab USING fts5vocab (fts_all, row);"
     "CREATE TABLE spell_words (word TEXT PRIMARY KEY, df INTEGER NOT NULL DEFAULT 0,"
     "  trigrams INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-    "CREATE TABLE spell_trigrams (trigram TEXT NOT NULL, word TEXT NOT NULL,"
-    "  PRIMARY KEY (trigram, word)) WITHOUT ROWID;",
+    "CREATE TABLE spell_trigrams (trigram TEXT NOT NULL, len INTEGER NOT NULL,"
+    "  word TEXT NOT NULL, PRIMARY KEY (trigram, len, word)) WITHOUT ROWID;",
     migrate_2_fill },
 };
 
@@ -418,8 +418,8 @@ add_spell_words (sqlite3     *db,
                                           " RETURNING df, trigrams");
   sqlite3_stmt *insert = cached_stmt (db, "INSERT INTO spell_words (word, df) VALUES (?1, ?2)");
   sqlite3_stmt *mark = cached_stmt (db, "UPDATE spell_words SET trigrams = 1 WHERE word = ?1");
-  sqlite3_stmt *tri = cached_stmt (db, "INSERT OR IGNORE INTO spell_trigrams (trigram, word)"
-                                       " VALUES (?, ?)");
+  sqlite3_stmt *tri = cached_stmt (db, "INSERT OR IGNORE INTO spell_trigrams (trigram, len, word)"
+                                       " VALUES (?1, ?2, ?3)");
   GHashTableIter iter;
   gpointer key, value;
   gboolean ok = update != NULL && insert != NULL && mark != NULL && tri != NULL;
@@ -462,7 +462,8 @@ add_spell_words (sqlite3     *db,
         {
           sqlite3_reset (tri);
           sqlite3_bind_text (tri, 1, padded + i, 3, SQLITE_STATIC);
-          sqlite3_bind_text (tri, 2, word, -1, SQLITE_STATIC);
+          sqlite3_bind_int (tri, 2, len);
+          sqlite3_bind_text (tri, 3, word, -1, SQLITE_STATIC);
           ok = sqlite3_step (tri) == SQLITE_DONE;
         }
       sqlite3_reset (mark);
