@@ -201,7 +201,8 @@ outcomes_loaded (gpointer data)
 static guint
 outcome_number (const char *code)
 {
-  g_autoptr(JsonArray) array = vb_store_dup_list (vb_context_get_store (context), "gespreksresultaten", NULL);
+  g_autoptr(JsonArray) array =
+    vb_store_dup_list (vb_context_get_store (context), "gespreksresultaten", NULL);
 
   g_assert_nonnull (array);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -322,7 +323,8 @@ respond (const char *response)
   g_assert_true (wait_for (dialog_shown, NULL));
   dialog = find_dialog ();
   g_assert_true (adw_message_dialog_has_response (dialog, response));
-  button = find_button_labelled (GTK_WIDGET (dialog), adw_message_dialog_get_response_label (dialog, response));
+  button = find_button_labelled (GTK_WIDGET (dialog),
+                                 adw_message_dialog_get_response_label (dialog, response));
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   g_assert_true (wait_for (no_dialog, NULL));
@@ -494,7 +496,8 @@ test_two_questions (void)
   vb_contact_panel_mark_used (f.panel, "vac-paspoort-kosten", NULL, "Paspoort - Kosten");
   g_assert_true (vb_contact_panel_choose_outcome (f.panel, outcome_number (OUTCOME_SELF)));
   /* The last question has its outcome: the next answer used is a new question. */
-  vb_contact_panel_mark_used (f.panel, "prod-paspoort", "kostenEnBetaalmethoden", "Paspoort - Kosten en betalen");
+  vb_contact_panel_mark_used (f.panel, "prod-paspoort", "kostenEnBetaalmethoden",
+                              "Paspoort - Kosten en betalen");
   g_assert_cmpuint (vb_contact_get_n_questions (vb_contact_panel_get_current (f.panel)), ==, 2);
   vb_contact_panel_focus_outcome (f.panel);
   g_assert_true (press_key (f.window, GDK_KEY_KP_0 + outcome_number ("afgehandeld-na-ruggespraak")));
@@ -527,6 +530,7 @@ test_limits (void)
   g_autoptr(VbContactStore) store = open_contacts ("limits.db");
   g_autofree char *long_text = g_strnfill (1500, 'x');
   GtkWidget *subject, *notes;
+  VbContact *contact;
   GtkTextBuffer *buffer;
   GtkTextIter end;
   Fixture f;
@@ -537,8 +541,8 @@ test_limits (void)
   g_assert_nonnull (subject);
   gtk_editable_set_text (GTK_EDITABLE (subject), long_text);
   g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (subject)), -1), <=, 180);
-  g_assert_cmpint (g_utf8_strlen (vb_contact_get_question (vb_contact_panel_get_current (f.panel), 0)->subject_text, -1),
-                   <=, 180);
+  contact = vb_contact_panel_get_current (f.panel);
+  g_assert_cmpint (g_utf8_strlen (vb_contact_get_question (contact, 0)->subject_text, -1), <=, 180);
 
   notes = find_named (GTK_WIDGET (f.panel), "notes");
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes));
@@ -546,7 +550,7 @@ test_limits (void)
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, long_text, -1);
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 1000);
-  g_assert_cmpint (g_utf8_strlen (vb_contact_get_notes (vb_contact_panel_get_current (f.panel)), -1), ==, 1000);
+  g_assert_cmpint (g_utf8_strlen (vb_contact_get_notes (contact), -1), ==, 1000);
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, "more", -1);
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 1000);
@@ -602,7 +606,8 @@ test_callback_needs_phone (void)
   g_assert_cmpstr (vb_contact_get_caller_phone (vb_contact_panel_get_current (f.panel)), ==, "0201234567");
   vb_contact_panel_mark_used (f.panel, "vac-paspoort-kosten", NULL, "Paspoort - Kosten");
   g_assert_true (vb_contact_panel_choose_outcome (f.panel, outcome_number (OUTCOME_CALLBACK)));
-  g_assert_cmpstr (vb_contact_get_callback (vb_contact_panel_get_current (f.panel))->phone, ==, "0201234567");
+  callback = vb_contact_get_callback (vb_contact_panel_get_current (f.panel));
+  g_assert_cmpstr (callback->phone, ==, "0201234567");
   save_and_wait (&f);
 
   fixture_clear (&f);
@@ -931,7 +936,8 @@ find_list (GtkWidget *root,
 
       if (GTK_IS_LIST_BOX (w))
         g_ptr_array_add (lists, w);
-      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL && n < 64; c = gtk_widget_get_next_sibling (c))
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL && n < 64;
+           c = gtk_widget_get_next_sibling (c))
         children[n++] = c;
       while (n > 0 && top < 256)
         stack[top++] = children[--n];
@@ -989,12 +995,13 @@ test_today (void)
   fixture_init (&f, store);
   for (guint i = 0; i < 3; i++)
     {
+      guint outcome = outcome_number (i == 2 ? OUTCOME_CALLBACK : OUTCOME_SELF);
+
       vb_contact_panel_new_contact (f.panel, i == 1 ? "balie" : "telefoon", "0612345678");
       g_assert_true (wait_for (outcomes_loaded, f.panel));
       vb_contact_panel_mark_used (f.panel, i == 0 ? "vac-paspoort-kosten" : "vac-grofvuil-kosten", NULL,
                                   i == 0 ? "Paspoort - Kosten" : "Grofvuil - Kosten");
-      g_assert_true (vb_contact_panel_choose_outcome (f.panel,
-                                                      outcome_number (i == 2 ? OUTCOME_CALLBACK : OUTCOME_SELF)));
+      g_assert_true (vb_contact_panel_choose_outcome (f.panel, outcome));
       save_and_wait (&f);
       uuids[i] = g_strdup (f.saved_uuid);
     }

@@ -489,8 +489,8 @@ vb_contact_form_constructed (GObject *object)
       g_autoptr(GDateTime) started =
         g_date_time_new_from_unix_local (vb_contact_get_started (self->contact));
       g_autofree char *time = started != NULL ? g_date_time_format (started, "%H:%M") : g_strdup ("");
-      g_autofree char *text = g_strdup_printf (_("Correcting the contact of %s. Saving records the correction."),
-                                               time);
+      g_autofree char *text =
+        g_strdup_printf (_("Correcting the contact of %s. Saving records the correction."), time);
 
       gtk_label_set_label (self->correction_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->correction_label), TRUE);
@@ -896,8 +896,8 @@ vb_contact_form_validate (VbContactForm  *self,
       if (q->item_id == NULL && is_blank (q->subject_text))
         {
           *message = n == 1 ? g_strdup (_("Mark the answer used, or type the subject."))
-                            : g_strdup_printf (_("Question %u has no subject: mark the answer used, or type the subject."),
-                                               i + 1);
+                            : g_strdup_printf (_("Question %u has no subject: mark the answer "
+                                                 "used, or type the subject."), i + 1);
           vb_question_editor_focus_subject (get_editor (self, i));
           return FALSE;
         }

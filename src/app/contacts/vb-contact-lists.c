@@ -372,6 +372,7 @@ vb_contact_lists_get_afdeling_name (VbContactLists *self,
   if (code == NULL)
     return NULL;
   position = find_code (self->afdeling_codes, code);
-  return position == GTK_INVALID_LIST_POSITION ? code
-                                               : gtk_string_list_get_string (self->afdeling_names, position);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return code;
+  return gtk_string_list_get_string (self->afdeling_names, position);
 }

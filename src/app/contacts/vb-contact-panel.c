@@ -397,8 +397,8 @@ op_done (VbContactPanel *self,
       else if (!self->draft_failing)
         {
           g_autofree char *text =
-            g_strdup_printf (_("Drafts cannot be saved. %s Keep the contact open and finish it when the problem is solved."),
-                             reason);
+            g_strdup_printf (_("Drafts cannot be saved. %s Keep the contact open and finish it "
+                               "when the problem is solved."), reason);
 
           /* Said once, not every five seconds, until a draft succeeds again. */
           self->draft_failing = TRUE;
@@ -668,7 +668,9 @@ ask_bsn (VbContactPanel *self,
 {
   GtkWidget *dialog =
     adw_message_dialog_new (parent_window (self), _("Possible Citizen Service Number"),
-                            _("This note may contain a BSN (citizen service number). A BSN must not be recorded in the contact log. Edit the note, or save it anyway if the number is something else."));
+                            _("This note may contain a BSN (citizen service number). A BSN must "
+                              "not be recorded in the contact log. Edit the note, or save it "
+                              "anyway if the number is something else."));
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "edit", _("_Edit"),
@@ -1000,6 +1002,7 @@ vb_contact_panel_init (VbContactPanel *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkEventController *shortcuts;
+  GtkShortcutTrigger *trigger;
 
   g_queue_init (&self->ops);
   self->lists = vb_contact_lists_new ();
@@ -1016,9 +1019,9 @@ vb_contact_panel_init (VbContactPanel *self)
   /* Ctrl+Enter saves from anywhere in the panel, also from the notes (capture phase). */
   shortcuts = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  trigger = gtk_shortcut_trigger_parse_string ("<Control>Return|<Control>KP_Enter|<Control>ISO_Enter");
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>Return|<Control>KP_Enter|<Control>ISO_Enter"),
-                                                          gtk_named_action_new ("contact.save")));
+                                        gtk_shortcut_new (trigger, gtk_named_action_new ("contact.save")));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 }
 

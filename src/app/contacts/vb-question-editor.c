@@ -197,8 +197,12 @@ show_outcome (VbQuestionEditor *self,
               const char       *code)
 {
   for (guint i = 0; i < self->checks->len; i++)
-    gtk_check_button_set_active (g_ptr_array_index (self->checks, i),
-                                 code != NULL && g_strcmp0 (g_ptr_array_index (self->row_codes, i), code) == 0);
+    {
+      const char *row_code = g_ptr_array_index (self->row_codes, i);
+
+      gtk_check_button_set_active (g_ptr_array_index (self->checks, i),
+                                   code != NULL && g_strcmp0 (row_code, code) == 0);
+    }
 }
 
 static void
