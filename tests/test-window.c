@@ -12,6 +12,7 @@
 
 #include "vb-application.h"
 #include "vb-catalogue-page.h"
+#include "vb-contact-panel.h"
 #include "vb-html.h"
 #include "vb-item-view.h"
 #include "vb-rich-text.h"
@@ -320,6 +321,12 @@ test_hostile_html (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+contact_open (gpointer data)
+{
+  return vb_contact_panel_get_current (data) != NULL;
+}
+
 static void
 test_screenshots (void)
 {
@@ -331,6 +338,22 @@ test_screenshots (void)
   vb_window_open_item (wide, "pdc-paspoort");
   g_assert_true (wait_for (item_shown, vb_window_get_item_view (wide)));
   save_screenshot (GTK_WIDGET (wide), "screenshot-product-1280x800.png");
+  /* A contact beside the answer: Ctrl+N, then Ctrl+U marks the shown product used. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wide), "win.new-contact", NULL));
+  g_assert_true (wait_for (contact_open, vb_window_get_contact_panel (wide)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wide), "win.show-section", "i", 5));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wide), "win.mark-used", NULL));
+  {
+    VbContact *contact = vb_contact_panel_get_current (VB_CONTACT_PANEL (vb_window_get_contact_panel (wide)));
+    VbContactQuestion *question;
+
+    g_assert_nonnull (contact);
+    question = vb_contact_get_question (contact, vb_contact_get_n_questions (contact) - 1);
+    /* The section being read is what was used: "Paspoort - Kosten". */
+    g_assert_cmpstr (question->item_id, ==, "pdc-paspoort");
+    g_assert_cmpstr (question->section, ==, "kostenEnBetaalmethoden");
+  }
+  save_screenshot (GTK_WIDGET (wide), "screenshot-contact-1280x800.png");
   gtk_widget_activate_action (GTK_WIDGET (wide), "win.show-catalogue", NULL);
   for (int i = 0; i < 200; i++)
     g_main_context_iteration (NULL, FALSE);

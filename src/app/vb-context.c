@@ -196,6 +196,26 @@ open_thread (GTask        *task,
       if (r->contacts == NULL)
         g_clear_object (&r->searcher);
     }
+  /* The contact log accepts only outcomes from the reference list (when there is one). */
+  if (r->contacts != NULL)
+    {
+      g_autoptr(JsonArray) outcomes = vb_store_dup_list (r->store, "gespreksresultaten", NULL);
+      g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+      g_auto(GStrv) strv = NULL;
+
+      for (guint i = 0; outcomes != NULL && i < json_array_get_length (outcomes); i++)
+        {
+          JsonObject *obj = json_array_get_object_element (outcomes, i);
+          const char *code = obj ? json_object_get_string_member_with_default (obj, "code", NULL)
+                                 : NULL;
+
+          if (code != NULL)
+            g_strv_builder_add (codes, code);
+        }
+      strv = g_strv_builder_end (codes);
+      if (strv[0] != NULL)
+        vb_contact_store_set_outcomes (r->contacts, (const char *const *) strv);
+    }
   if (r->searcher == NULL)
     {
       open_result_free (r);

@@ -359,6 +359,14 @@ on_contact_message (VbWindow   *self,
 }
 
 static void
+on_contacts_open_changed (VbWindow *self)
+{
+  if (vb_contact_panel_get_n_open (VB_CONTACT_PANEL (self->contact_panel)) > 0 &&
+      !adw_flap_get_reveal_flap (self->contact_flap))
+    reveal_contacts (self, TRUE);
+}
+
+static void
 setup_contacts (VbWindow *self)
 {
   VbContactStore *contacts = vb_context_get_contacts (self->context);
@@ -393,9 +401,9 @@ setup_contacts (VbWindow *self)
   gtk_box_append (GTK_BOX (box), stack);
   adw_flap_set_flap (self->contact_flap, box);
 
-  /* Contacts still open after a crash come back. */
-  if (vb_contact_panel_get_n_open (VB_CONTACT_PANEL (self->contact_panel)) > 0)
-    reveal_contacts (self, TRUE);
+  /* Contacts still open after a crash come back (restored in the background). */
+  g_signal_connect_object (self->contact_panel, "notify::n-open",
+                           G_CALLBACK (on_contacts_open_changed), self, G_CONNECT_SWAPPED);
   if (g_object_get_data (G_OBJECT (self), "pending-call") != NULL)
     {
       g_autofree char *number = g_strdup (g_object_get_data (G_OBJECT (self), "pending-call"));
@@ -511,16 +519,28 @@ vb_window_constructed (GObject *object)
   g_signal_connect_object (self->catalogue_page, "item-activated",
                            G_CALLBACK (on_search_item_activated), self, G_CONNECT_SWAPPED);
 
+  /* Contacts can be logged once the databases are open. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-contact", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-used", FALSE);
   g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (on_context_ready), self,
                            G_CONNECT_SWAPPED);
   if (vb_context_is_ready (self->context))
     on_context_ready (self);
 
   update_history_actions (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-contact", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-used", FALSE);
   gtk_window_set_focus (GTK_WINDOW (self), self->search_page);
   gtk_widget_grab_focus (self->search_page);
+}
+
+static gboolean
+vb_window_close_request (GtkWindow *window)
+{
+  VbWindow *self = VB_WINDOW (window);
+
+  /* Open contacts are kept as drafts; write the last changes before the window goes. */
+  if (self->contact_panel != NULL)
+    vb_contact_panel_flush_drafts (VB_CONTACT_PANEL (self->contact_panel));
+  return GTK_WINDOW_CLASS (vb_window_parent_class)->close_request (window);
 }
 
 static void
@@ -575,6 +595,7 @@ vb_window_class_init (VbWindowClass *klass)
   object_class->dispose = vb_window_dispose;
   object_class->finalize = vb_window_finalize;
   object_class->set_property = vb_window_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = vb_window_close_request;
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL, VB_TYPE_CONTEXT,
