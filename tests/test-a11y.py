@@ -309,6 +309,20 @@ try:
     tap(srows is not None and any(r[1] == "vac-grofvuil-kosten" for r in srows),
         "the search the answer came from is in the search log", "searches: %r" % (srows,))
 
+    # A telephone system starts a contact with the caller's number: a second
+    # "vraagbaak --incoming-call NUMBER" reaches the running one over D-Bus (app.incoming-call).
+    subprocess.run([app_path, "--incoming-call", "0612345678"], env=env, timeout=30,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def call_opened():
+        for n in walk(app):
+            if role(n) in ("entry", "text") and "0612345678" in text_of(n) and showing(n):
+                return n
+        return None
+
+    tap(wait(call_opened, 10) is not None,
+        "vraagbaak --incoming-call NUMBER opens a contact with the number filled in")
+
     # No interactive control without a name, on what is showing now.
     unnamed = []
     buttons = 0
@@ -318,10 +332,20 @@ try:
             if r == "push button":
                 buttons += 1
             label = name(n).strip()
+            # A list item is read by the text it contains (GTK 4.8's drop-down popovers).
+            if r == "list item" and not label:
+                label = " ".join(name(c) or text_of(c) for c in walk(n)[1:]
+                                 if role(c) == "label").strip()
             # GTK 4.8 falls back to the class name (GtkToggleButton) when there is no label.
             if not label or (label.startswith("Gtk") and " " not in label) or label.startswith("Adw"):
-                parent = n.get_parent()
-                unnamed.append("%s %r in %s %r" % (r, label, role(parent), name(parent)))
+                chain = []
+                p = n
+                for _ in range(8):
+                    p = p.get_parent()
+                    if p is None:
+                        break
+                    chain.append("%s %r" % (role(p), name(p)))
+                unnamed.append("%s %r in %s" % (r, label, " < ".join(chain)))
     tap(buttons > 0 and not unnamed, "every showing interactive control has a name",
         "unnamed: %s" % unnamed if unnamed else "")
 except TimeoutError as e:

@@ -126,6 +126,7 @@ typedef struct
 {
   char *content_db;
   char *contacts_db;
+  guint retention_days;
 } OpenData;
 
 static void
@@ -196,6 +197,18 @@ open_thread (GTask        *task,
       if (r->contacts == NULL)
         g_clear_object (&r->searcher);
     }
+  /* Personal data (names, numbers, notes) goes after the retention period; the anonymous
+   * facts stay for statistics. Done at every start (and so at least daily on a workstation). */
+  if (r->contacts != NULL && d->retention_days > 0)
+    {
+      g_autoptr(GError) purge_error = NULL;
+
+      vb_contact_store_purge (r->contacts, d->retention_days, g_get_real_time () / G_USEC_PER_SEC,
+                              &purge_error);
+      if (purge_error != NULL)
+        g_warning ("Cannot apply the retention period to the contact log: %s",
+                   purge_error->message);
+    }
   /* The contact log accepts only outcomes from the reference list (when there is one). */
   if (r->contacts != NULL)
     {
@@ -242,6 +255,7 @@ vb_context_open_async (VbContext           *self,
 
     d->content_db = g_strdup (self->content_db);
     d->contacts_db = g_strdup (self->contacts_db);
+    d->retention_days = g_settings_get_uint (self->settings, "retention-days");
     g_task_set_task_data (task, d, open_data_free);
   }
   g_task_run_in_thread (task, open_thread);
