@@ -240,8 +240,10 @@ try:
 
     tap(wait(copied, 5) is not None, "Ctrl+Shift+C copies the answer and says so")
 
-    # Ctrl+K back to the search entry, type another query, open it.
-    xdo("key", "ctrl+k")
+    # Escape from the answer goes back to the search entry with its text selected: typing
+    # replaces the query.
+    xdo("key", "Escape")
+    time.sleep(0.3)
     time.sleep(0.3)
     xdo("type", "--delay", "30", "grofvuil ophalen")
     time.sleep(1.0)

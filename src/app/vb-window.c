@@ -96,6 +96,8 @@ on_item_loaded (GObject      *source,
     }
   vb_item_view_set_item (self->item_view, item);
   adw_window_title_set_title (self->detail_title, vb_kind_badge_label (vb_item_get_kind (item)));
+  /* The keyboard (and a screen reader) goes to the answer; Escape comes back to the search. */
+  vb_item_view_show_section (self->item_view, 1);
   /* Everything opened during a contact is collected as consulted. */
   if (self->contact_panel != NULL)
     vb_contact_panel_add_consulted (VB_CONTACT_PANEL (self->contact_panel), vb_item_get_id (item));
@@ -633,11 +635,42 @@ vb_window_class_init (VbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-contacts", NULL, toggle_contacts_action);
 }
 
+/* Escape, when nothing inside used it (an open popover, a dialog, the list), goes back: in a
+ * folded window to the list, else to the search entry with its text selected. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                VbWindow              *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (keyval != GDK_KEY_Escape || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)))
+    return FALSE;
+  /* In the search entry Escape is the entry's own (it clears the query). */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, self->search_page))
+    return FALSE;
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      adw_leaflet_get_visible_child (self->leaflet) == self->detail)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.focus-search", NULL);
+  return TRUE;
+}
+
 static void
 vb_window_init (VbWindow *self)
 {
+  GtkEventController *controller;
+
   self->history = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 VbWindow *

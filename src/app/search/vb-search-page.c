@@ -564,7 +564,10 @@ vb_search_page_init (VbSearchPage *self)
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_entry_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->entry), controller);
 
+  /* Capture phase, before the entry's key capture forwards Escape to it (which would clear
+   * the query instead of going back to it). */
   controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_list_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->list), controller);
 
