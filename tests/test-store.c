@@ -116,6 +116,24 @@ fill_version (VbStore *store,
 
   if (version == 0)
     return;
+  /* From version 2 on, items are written through the store (it keeps the index). */
+  if (version >= 2)
+    {
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(JsonObject) product = json_object_new ();
+
+      g_ptr_array_add (items, make_vac ("m1", "Hoe vraag ik een parkeervergunning aan?",
+                                        "<p>Online met DigiD.</p>", "actief"));
+      json_object_set_string_member (product, "titel", "Hondenbelasting");
+      json_object_set_string_member (product, "tekst", "<p>Per hond per jaar.</p>");
+      g_ptr_array_add (items, vb_item_new (VB_ITEM_PRODUCT, "m2", product));
+      g_ptr_array_add (items, make_vac ("m3", "Oude vraag over afval", "<p>x</p>", "non-actief"));
+      g_assert_true (vb_store_upsert (store, items, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (vb_store_exec (store, "INSERT INTO kanalen (code, naam) VALUES"
+                                           " ('telefoon', 'Telefoon')", &error));
+      return;
+    }
   /* Version 1 has items and reference lists, without the search columns. */
   g_assert_true (vb_store_exec (store,
                                 "INSERT INTO items (id, kind, title, status, data) VALUES"

@@ -30,6 +30,7 @@ G_DEFINE_FINAL_TYPE (VbStore, vb_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (vb-store-error-quark, vb_store_error)
 
 static gboolean migrate_2_fill (sqlite3 *db, GError **error);
+static gboolean migrate_3_spelling (sqlite3 *db, GError **error);
 
 /* Ordered migrations: migrations[i] brings a database from version i to i + 1. */
 static const struct {
@@ -88,6 +89,18 @@ static const struct {
     "CREATE TABLE spell_trigrams (trigram TEXT NOT NULL, len INTEGER NOT NULL,"
     "  word TEXT NOT NULL, PRIMARY KEY (trigram, len, word)) WITHOUT ROWID;",
     migrate_2_fill },
+  /* 2 -> 3: development databases of version 2 kept the index with triggers and had a
+   * spelling vocabulary without document counts; drop both and rebuild the vocabulary. */
+  { "DROP TRIGGER IF EXISTS items_ai;"
+    "DROP TRIGGER IF EXISTS items_ad;"
+    "DROP TRIGGER IF EXISTS items_au;"
+    "DROP TABLE IF EXISTS spell_trigrams;"
+    "DROP TABLE IF EXISTS spell_words;"
+    "CREATE TABLE spell_words (word TEXT PRIMARY KEY, df INTEGER NOT NULL DEFAULT 0,"
+    "  trigrams INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE spell_trigrams (trigram TEXT NOT NULL, len INTEGER NOT NULL,"
+    "  word TEXT NOT NULL, PRIMARY KEY (trigram, len, word)) WITHOUT ROWID;",
+    migrate_3_spelling },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VB_STORE_SCHEMA_VERSION);
@@ -813,6 +826,37 @@ migrate_2_fill (sqlite3  *db,
   ok = ok && exec (db, "INSERT INTO fts_all (fts_all) VALUES ('rebuild');"
                        "INSERT INTO fts_head (fts_head) VALUES ('rebuild');", error) &&
        add_spell_words (db, spell.words, error);
+  word_set_clear (&spell);
+  return ok;
+}
+
+/* Migration 2 -> 3: the spelling vocabulary again from the active items. */
+static gboolean
+migrate_3_spelling (sqlite3  *db,
+                    GError  **error)
+{
+  sqlite3_stmt *sel = NULL;
+  WordSet spell;
+  gboolean ok = TRUE;
+
+  word_set_init (&spell);
+  if (sqlite3_prepare_v2 (db, "SELECT title, keywords, body FROM items WHERE status = 'actief'",
+                          -1, &sel, NULL) != SQLITE_OK)
+    ok = set_sqlite_error (error, VB_STORE_ERROR_SCHEMA, db, "Cannot read items");
+  while (ok && sqlite3_step (sel) == SQLITE_ROW)
+    {
+      g_hash_table_remove_all (spell.item);
+      spell.heading = TRUE;
+      vb_text_foreach_word ((const char *) sqlite3_column_text (sel, 0), -1, collect_spell_word,
+                            &spell);
+      vb_text_foreach_word ((const char *) sqlite3_column_text (sel, 1), -1, collect_spell_word,
+                            &spell);
+      spell.heading = FALSE;
+      vb_text_foreach_word ((const char *) sqlite3_column_text (sel, 2), -1, collect_spell_word,
+                            &spell);
+    }
+  sqlite3_finalize (sel);
+  ok = ok && add_spell_words (db, spell.words, error);
   word_set_clear (&spell);
   return ok;
 }

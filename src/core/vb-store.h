@@ -24,7 +24,7 @@ typedef enum
 } VbStoreError;
 
 /* The newest schema; migrations bring any older database up to it. */
-#define VB_STORE_SCHEMA_VERSION 2
+#define VB_STORE_SCHEMA_VERSION 3
 
 #define VB_TYPE_STORE (vb_store_get_type ())
 G_DECLARE_FINAL_TYPE (VbStore, vb_store, VB, STORE, GObject)
