@@ -13,6 +13,7 @@
 #include "vb-importer.h"
 #include "vb-lexicon.h"
 #include "vb-searcher.h"
+#include "vb-stats.h"
 #include "vb-store.h"
 
 enum {
@@ -529,6 +530,221 @@ cmd_contacts (int    argc,
   return status;
 }
 
+/* ---- stats ---- */
+
+/* The codes of the gespreksresultaten flagged afgehandeldDoorKcc in the content's list. */
+static GStrv
+dup_kcc_outcomes (VbStore  *store,
+                  GError  **error)
+{
+  g_autoptr(JsonArray) list = vb_store_dup_list (store, "gespreksresultaten", error);
+  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+
+  if (list == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *obj = json_array_get_object_element (list, i);
+
+      if (obj != NULL &&
+          json_object_get_boolean_member_with_default (obj, "afgehandeldDoorKcc", FALSE) &&
+          json_object_get_string_member_with_default (obj, "code", NULL) != NULL)
+        g_strv_builder_add (codes, json_object_get_string_member (obj, "code"));
+    }
+  return g_strv_builder_end (codes);
+}
+
+static char *
+format_share (JsonObject *obj,
+              const char *member)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("–");
+  return g_strdup_printf ("%.1f%%", 100.0 * json_node_get_double (node));
+}
+
+static char *
+format_seconds (JsonObject *obj,
+                const char *member)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  gint64 s;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("–");
+  s = (gint64) (json_node_get_double (node) + 0.5);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", s / 60, (int) (s % 60));
+}
+
+static void
+print_stats_text (JsonObject *stats)
+{
+  JsonObject *prev = json_object_get_object_member (stats, "previous");
+  JsonArray *array;
+  g_autofree char *share = format_share (stats, "kcc_share");
+  g_autofree char *share_q = format_share (stats, "kcc_share_questions");
+  g_autofree char *prev_share = format_share (prev, "kcc_share");
+  g_autofree char *avg = format_seconds (stats, "handling_time_avg_s");
+  g_autofree char *median = format_seconds (stats, "handling_time_median_s");
+
+  g_print (_("Period: %s to %s (Europe/Amsterdam)\n"),
+           json_object_get_string_member (stats, "from"),
+           json_object_get_string_member (stats, "to"));
+  g_print (_("Contacts: %u (previous period: %u)\n"),
+           (guint) json_object_get_int_member (stats, "contacts"),
+           (guint) json_object_get_int_member (prev, "contacts"));
+  g_print (_("Handled by the KCC: %s of contacts, %s of questions (previous period: %s)\n"),
+           share, share_q, prev_share);
+  g_print (_("Handling time (min:s): average %s, median %s\n"), avg, median);
+  g_print (_("Callbacks: %u open, %u overdue\n"),
+           (guint) json_object_get_int_member (stats, "callbacks_open"),
+           (guint) json_object_get_int_member (stats, "callbacks_overdue"));
+
+  g_print ("\n%s\n", _("Per day (contacts, handled by the KCC):"));
+  array = json_object_get_array_member (stats, "per_day");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+      g_autofree char *day_share = format_share (o, "kcc_share");
+
+      g_print ("  %s  %6" G_GINT64_FORMAT "  %s\n", json_object_get_string_member (o, "date"),
+               json_object_get_int_member (o, "contacts"), day_share);
+    }
+
+  g_print ("\n%s\n", _("Per hour of the day:"));
+  array = json_object_get_array_member (stats, "per_hour");
+  for (guint h = 0; h < json_array_get_length (array); h++)
+    if (json_array_get_int_element (array, h) > 0)
+      g_print ("  %02u:00  %6" G_GINT64_FORMAT "\n", h, json_array_get_int_element (array, h));
+
+  g_print ("\n%s\n", _("Per channel:"));
+  array = json_object_get_array_member (stats, "per_channel");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      g_print ("  %-20s %6" G_GINT64_FORMAT "\n", json_object_get_string_member (o, "kanaal"),
+               json_object_get_int_member (o, "contacts"));
+    }
+
+  g_print ("\n%s\n", _("Most used answers:"));
+  array = json_object_get_array_member (stats, "answers");
+  for (guint i = 0; i < MIN (json_array_get_length (array), 20); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+      const char *section = json_object_get_string_member_with_default (o, "section", NULL);
+
+      g_print ("  %-40s %s %6" G_GINT64_FORMAT "\n", json_object_get_string_member (o, "item"),
+               section != NULL ? section : "", json_object_get_int_member (o, "count"));
+    }
+
+  g_print ("\n%s\n", _("Most frequent searches:"));
+  array = json_object_get_array_member (stats, "searches");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      g_print ("  %-40s %6" G_GINT64_FORMAT "\n", json_object_get_string_member (o, "query"),
+               json_object_get_int_member (o, "count"));
+    }
+
+  g_print ("\n%s\n", _("Searches that found nothing or where nothing was opened:"));
+  array = json_object_get_array_member (stats, "content_gaps");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      g_print ("  %-40s %6" G_GINT64_FORMAT "\n", json_object_get_string_member (o, "query"),
+               json_object_get_int_member (o, "count"));
+    }
+
+  g_print ("\n%s\n", _("Outcomes per afdeling:"));
+  array = json_object_get_array_member (stats, "outcomes_per_afdeling");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+      JsonObject *outcomes = json_object_get_object_member (o, "outcomes");
+      const char *afdeling = json_object_get_string_member_with_default (o, "afdeling", NULL);
+      g_autoptr(GList) codes = json_object_get_members (outcomes);
+
+      g_print ("  %s\n", afdeling != NULL ? afdeling : _("(none)"));
+      for (GList *l = codes; l != NULL; l = l->next)
+        g_print ("    %-36s %6" G_GINT64_FORMAT "\n", (const char *) l->data,
+                 json_object_get_int_member (outcomes, l->data));
+    }
+}
+
+static int
+cmd_stats (int    argc,
+           char **argv)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      N_("First day (YYYY-MM-DD, Europe/Amsterdam), from midnight"), "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to,
+      N_("Last day (YYYY-MM-DD, Europe/Amsterdam), included until midnight"), "DATE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      N_("Print the figures as JSON (the schema of docs/statistics.md)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— statistics of the contacts of a period"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbStore) store = NULL;
+  g_autoptr(VbContactStore) contacts = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_auto(GStrv) kcc = NULL;
+  gint64 start, end;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Figures of the contacts that started on the days from --from to --to (both included, "
+      "local time in Europe/Amsterdam); deleted contacts are left out. An outcome counts as "
+      "handled by the KCC when the content's list of gespreksresultaten flags it so."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc > 1)
+    return usage_error (context, _("Unexpected argument"));
+  if (from == NULL || to == NULL)
+    return usage_error (context, _("Give --from and --to"));
+  if (!vb_contact_parse_date_range (from, to, &start, &end, &error))
+    return usage_error (context, error->message);
+
+  store = open_store ();
+  if (store == NULL)
+    return EXIT_DATA;
+  kcc = dup_kcc_outcomes (store, &error);
+  if (kcc == NULL)
+    {
+      g_printerr ("vraagbaak-cli: %s\n", error->message);
+      return EXIT_DATA;
+    }
+  contacts = open_contacts_store ();
+  if (contacts == NULL)
+    return EXIT_DATA;
+  stats = vb_stats_compute (contacts, (const char *const *) kcc, start, end, &error);
+  if (stats == NULL)
+    {
+      g_printerr ("vraagbaak-cli: %s\n", error->message);
+      return EXIT_DATA;
+    }
+  if (json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), stats);
+      g_autofree char *text = json_to_string (node, TRUE);
+
+      g_print ("%s\n", text);
+    }
+  else
+    print_stats_text (stats);
+  return EXIT_OK;
+}
+
 static int
 main_usage (void)
 {
@@ -541,6 +757,7 @@ main_usage (void)
                       "  tokens TEXT      Show the tokens the search index stores for TEXT\n"
                       "  contacts export  Export contacts (--from DATE --to DATE --format csv|json)\n"
                       "  contacts purge   Erase personal data after the retention period (--days N)\n"
+                      "  stats            Statistics of a period (--from DATE --to DATE [--json])\n"
                       "\n"
                       "Without --db the application's own database is used, without\n"
                       "--contacts-db its own contact log.\n"));
@@ -604,6 +821,8 @@ main (int    argc,
     return cmd_show (argc - first, argv + first);
   if (strcmp (command, "contacts") == 0)
     return cmd_contacts (argc - first, argv + first);
+  if (strcmp (command, "stats") == 0)
+    return cmd_stats (argc - first, argv + first);
   if (strcmp (command, "tokens") == 0 && argc - first == 2)
     {
       /* For maintainers: what the index stores for a text. */

@@ -204,7 +204,7 @@ run_search (VbSearchPage *self)
   options.doelgroep = doelgroep == 1 ? "particulier" : doelgroep == 2 ? "ondernemer" : NULL;
   if (afdeling != GTK_INVALID_LIST_POSITION && afdeling > 0)
     options.afdeling = gtk_string_list_get_string (self->afdelingen, afdeling);
-  options.limit = 50;
+  options.limit = 20;
 
   self->cancellable = g_cancellable_new ();
   vb_searcher_search_async (vb_context_get_searcher (self->context), text, &options,
