@@ -1138,17 +1138,6 @@ on_context_opened (GObject      *source,
   g_assert_no_error (error);
 }
 
-/* Without a window manager (Xvfb) GTK 4.8 sometimes warns that a text field "did not
- * receive a focus-out event" when a window goes away; that is the test setup, not the app. */
-static gboolean
-ignore_focus_out_warning (const char     *log_domain,
-                          GLogLevelFlags  log_level,
-                          const char     *message,
-                          gpointer        user_data)
-{
-  return strstr (message, "did not receive a focus-out event") == NULL;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1158,7 +1147,7 @@ main (int    argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  g_test_log_set_fatal_handler (ignore_focus_out_warning, NULL);
+  g_test_log_set_fatal_handler (vb_test_ignore_focus_out_warning, NULL);
   gtk_init ();
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
