@@ -2089,3 +2089,41 @@ vb_default_contacts_db_path (void)
 {
   return g_build_filename (g_get_user_data_dir (), "vraagbaak", "contacts.db", NULL);
 }
+
+/* The items most often used as the answer in contacts that started after @since (Unix time),
+ * most used first: ids as owned strings. For the start page ("most used answers"). */
+GPtrArray *
+vb_contact_store_list_most_used (VbContactStore  *self,
+                                 gint64           since,
+                                 guint            limit,
+                                 GError         **error)
+{
+  const char *what = "Cannot read the most used answers";
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  gboolean ok;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT q.item_id, count(*) AS n FROM questions q"
+                        " JOIN contacts c ON c.uuid = q.contact"
+                        " WHERE q.item_id IS NOT NULL AND c.status = 'finished' AND c.started >= ?1"
+                        " GROUP BY q.item_id ORDER BY n DESC, q.item_id LIMIT ?2",
+                  VB_CONTACT_ERROR_OPEN, what, error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, since);
+      sqlite3_bind_int (stmt, 2, limit);
+    }
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (ok && rc != SQLITE_DONE)
+    ok = set_db_error (error, VB_CONTACT_ERROR_OPEN, rc, self->db, what);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  g_mutex_unlock (&self->lock);
+  return ok ? g_steal_pointer (&ids) : NULL;
+}

@@ -165,6 +165,11 @@ gboolean        vb_contact_store_log_search_finish     (VbContactStore      *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+GPtrArray      *vb_contact_store_list_most_used   (VbContactStore  *self,
+                                                   gint64           since,
+                                                   guint            limit,
+                                                   GError         **error);
+
 char           *vb_default_contacts_db_path       (void);
 
 G_END_DECLS

@@ -37,6 +37,9 @@ struct _VbSearchPage
   GtkStack        *stack;
   GtkListBox      *list;
   GtkListBox      *notices;
+  GtkListBox      *most_used;
+  GtkWidget       *most_used_heading;
+  gint64           most_used_loaded;  /* monotonic time of the last load */
   AdwStatusPage   *empty_page;
   AdwStatusPage   *error_page;
 };
@@ -59,6 +62,7 @@ G_DEFINE_FINAL_TYPE (VbSearchPage, vb_search_page, GTK_TYPE_WIDGET)
 
 static void run_search (VbSearchPage *self);
 static gboolean on_log_timeout (gpointer user_data);
+static void load_most_used (VbSearchPage *self);
 
 static void
 show_start (VbSearchPage *self)
@@ -69,7 +73,10 @@ show_start (VbSearchPage *self)
   else if (vb_context_get_n_items (self->context) == 0)
     gtk_stack_set_visible_child_name (self->stack, "no-content");
   else
-    gtk_stack_set_visible_child_name (self->stack, "start");
+    {
+      gtk_stack_set_visible_child_name (self->stack, "start");
+      load_most_used (self);
+    }
 }
 
 static GtkWidget *
@@ -418,6 +425,95 @@ on_notices_loaded (GObject      *source,
     }
 }
 
+typedef struct
+{
+  VbStore        *store;
+  VbContactStore *contacts;
+} MostUsedData;
+
+static void
+most_used_data_free (gpointer data)
+{
+  MostUsedData *d = data;
+
+  g_clear_object (&d->store);
+  g_clear_object (&d->contacts);
+  g_free (d);
+}
+
+/* The answers used most in contacts of the last 30 days, as items (on a worker thread). */
+static void
+load_most_used_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  MostUsedData *d = task_data;
+  gint64 since = g_get_real_time () / G_USEC_PER_SEC - 30 * 24 * 3600;
+  g_autoptr(GPtrArray) ids = vb_contact_store_list_most_used (d->contacts, since, 5, NULL);
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      VbItem *item = vb_store_get_item (d->store, g_ptr_array_index (ids, i), NULL);
+
+      if (item != NULL && vb_item_is_searchable (item))
+        g_ptr_array_add (items, item);
+      else
+        g_clear_object (&item);
+    }
+  g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_most_used_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  VbSearchPage *self = VB_SEARCH_PAGE (source);
+  g_autoptr(GPtrArray) items = g_task_propagate_pointer (G_TASK (result), NULL);
+  GtkWidget *child;
+
+  if (items == NULL || self->most_used == NULL)
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->most_used))) != NULL)
+    gtk_list_box_remove (self->most_used, child);
+  for (guint i = 0; i < items->len; i++)
+    {
+      VbItem *item = g_ptr_array_index (items, i);
+      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+      g_autofree char *title = g_markup_escape_text (vb_item_get_title (item), -1);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (row, vb_kind_badge_label (vb_item_get_kind (item)));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "item-id", g_strdup (vb_item_get_id (item)), g_free);
+      gtk_list_box_append (self->most_used, GTK_WIDGET (row));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->most_used), items->len > 0);
+  gtk_widget_set_visible (self->most_used_heading, items->len > 0);
+}
+
+static void
+load_most_used (VbSearchPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  MostUsedData *d;
+
+  /* At most twice a minute: the start page shows often, the figures change slowly. */
+  if (!vb_context_is_ready (self->context) || vb_context_get_contacts (self->context) == NULL ||
+      (self->most_used_loaded != 0 &&
+       g_get_monotonic_time () - self->most_used_loaded < 30 * G_USEC_PER_SEC))
+    return;
+  self->most_used_loaded = g_get_monotonic_time ();
+  d = g_new0 (MostUsedData, 1);
+  d->store = g_object_ref (vb_context_get_store (self->context));
+  d->contacts = g_object_ref (vb_context_get_contacts (self->context));
+  task = g_task_new (self, NULL, on_most_used_loaded, NULL);
+  g_task_set_task_data (task, d, most_used_data_free);
+  g_task_run_in_thread (task, load_most_used_thread);
+}
+
 static void
 on_context_ready (VbSearchPage *self)
 {
@@ -458,6 +554,7 @@ vb_search_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), VB_TYPE_SEARCH_PAGE);
   self->box = NULL;
   self->notices = NULL;
+  self->most_used = NULL;
   self->afdelingen = NULL;
 
   G_OBJECT_CLASS (vb_search_page_parent_class)->dispose (object);
@@ -534,6 +631,8 @@ vb_search_page_class_init (VbSearchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VbSearchPage, stack);
   gtk_widget_class_bind_template_child (widget_class, VbSearchPage, list);
   gtk_widget_class_bind_template_child (widget_class, VbSearchPage, notices);
+  gtk_widget_class_bind_template_child (widget_class, VbSearchPage, most_used);
+  gtk_widget_class_bind_template_child (widget_class, VbSearchPage, most_used_heading);
   gtk_widget_class_bind_template_child (widget_class, VbSearchPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, VbSearchPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_search_changed);
