@@ -7,7 +7,9 @@
  * Copyright 2026 The Vraagbaak developers
  * SPDX-License-Identifier: EUPL-1.2
  */
+#include <locale.h>
 #include <string.h>
+#include <glib/gi18n.h>
 #include <adwaita.h>
 
 #include "vb-application.h"
@@ -502,6 +504,11 @@ main (int    argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  /* Screenshots in Dutch (LANGUAGE=nl in the test environment), from the build's catalogs. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_PODIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_test_log_set_fatal_handler (vb_test_ignore_focus_out_warning, NULL);
   gtk_init ();
   adw_init ();
