@@ -578,6 +578,25 @@ format_seconds (JsonObject *obj,
   return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", s / 60, (int) (s % 60));
 }
 
+
+/* A list of {query, count} objects from the statistics, under a heading. */
+static void
+print_query_counts (JsonObject *stats,
+                    const char *member,
+                    const char *heading)
+{
+  JsonArray *array = json_object_get_array_member (stats, member);
+
+  g_print ("\n%s\n", heading);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      g_print ("  %-40s %6" G_GINT64_FORMAT "\n", json_object_get_string_member (o, "query"),
+               json_object_get_int_member (o, "count"));
+    }
+}
+
 static void
 print_stats_text (JsonObject *stats)
 {
@@ -640,25 +659,9 @@ print_stats_text (JsonObject *stats)
                section != NULL ? section : "", json_object_get_int_member (o, "count"));
     }
 
-  g_print ("\n%s\n", _("Most frequent searches:"));
-  array = json_object_get_array_member (stats, "searches");
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *o = json_array_get_object_element (array, i);
-
-      g_print ("  %-40s %6" G_GINT64_FORMAT "\n", json_object_get_string_member (o, "query"),
-               json_object_get_int_member (o, "count"));
-    }
-
-  g_print ("\n%s\n", _("Searches that found nothing or where nothing was opened:"));
-  array = json_object_get_array_member (stats, "content_gaps");
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *o = json_array_get_object_element (array, i);
-
-      g_print ("  %-40s %6" G_GINT64_FORMAT "\n", json_object_get_string_member (o, "query"),
-               json_object_get_int_member (o, "count"));
-    }
+  print_query_counts (stats, "searches", _("Most frequent searches:"));
+  print_query_counts (stats, "content_gaps",
+                      _("Searches that found nothing or where nothing was opened:"));
 
   g_print ("\n%s\n", _("Outcomes per afdeling:"));
   array = json_object_get_array_member (stats, "outcomes_per_afdeling");
