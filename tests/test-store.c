@@ -292,6 +292,124 @@ test_reader_during_write (void)
   vb_test_rmdir (dir);
 }
 
+
+static gint64
+count_rows (VbStore    *store,
+            const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = vb_store_open_reader (store, &error);
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* The server's change log: every write in commit order, the item as written, deletions as
+ * tombstones, lists as a whole; content stored before the log was switched on is seeded. */
+static void
+test_change_log (void)
+{
+  g_autofree char *dir = vb_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "content.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbStore) store = vb_store_open (path, &error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *const gone[] = { "vac-1", "vac-nobody", NULL };
+
+  g_assert_no_error (error);
+  g_ptr_array_add (items, make_vac ("vac-1", "Hoe vraag ik een parkeervergunning aan?",
+                                    "Via het loket.", "actief"));
+  g_assert_true (vb_store_upsert (store, items, NULL, &error));
+  g_assert_cmpint (vb_store_get_last_change (store), ==, 0);
+
+  /* Switched on: the existing item is seeded, once. */
+  g_assert_true (vb_store_set_change_log (store, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_store_get_last_change (store), ==, 1);
+  g_assert_true (vb_store_set_change_log (store, TRUE, &error));
+  g_assert_cmpint (vb_store_get_last_change (store), ==, 1);
+
+  g_ptr_array_set_size (items, 0);
+  g_ptr_array_add (items, make_vac ("vac-2", "Wanneer wordt het grofvuil opgehaald?",
+                                    "Op afspraak.", "actief"));
+  g_assert_true (json_parser_load_from_data (parser,
+    "{\"kanalen\": [{\"code\": \"telefoon\", \"naam\": \"Telefoon\"}]}", -1, NULL));
+  g_assert_true (vb_store_upsert (store, items, json_node_get_object (json_parser_get_root (parser)),
+                                  &error));
+  g_assert_no_error (error);
+  g_assert_true (vb_store_delete_items (store, gone, &error));
+  g_assert_no_error (error);
+  /* put vac-1 (seed), put vac-2, list kanalen, delete vac-1; the unknown id logs nothing */
+  g_assert_cmpint (vb_store_get_last_change (store), ==, 4);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changes WHERE seq = 2 AND op = 'put'"
+                                      " AND id = 'vac-2' AND json_extract(data, '$.antwoord')"
+                                      " = 'Op afspraak.'"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changes WHERE seq = 3 AND op = 'list'"
+                                      " AND id = 'kanalen' AND json_array_length(data) = 1"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changes WHERE seq = 4"
+                                      " AND op = 'delete' AND type = 'vac' AND id = 'vac-1'"
+                                      " AND data IS NULL"), ==, 1);
+  g_clear_object (&store);
+  vb_test_rmdir (dir);
+}
+
+/* The client's sync applies a page and its cursor together, or nothing of either. */
+static void
+test_apply_changes (void)
+{
+  g_autofree char *dir = vb_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "content.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbStore) store = vb_store_open (path, &error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *const deleted[] = { "vac-1", NULL };
+  g_autofree char *cursor = NULL;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (items, make_vac ("vac-1", "Hoe vraag ik een parkeervergunning aan?",
+                                    "Via het loket.", "actief"));
+  g_assert_true (vb_store_apply_changes (store, items, NULL, NULL, "sync-cursor", "1", &error));
+  g_assert_no_error (error);
+  cursor = vb_store_dup_meta (store, "sync-cursor");
+  g_assert_cmpstr (cursor, ==, "1");
+  g_assert_cmpuint (count_hits (store, "parkeervergunning"), ==, 1);
+
+  /* A page that fails half-way (the database refuses writes) changes nothing: not the
+   * deletion that came first, not the cursor. */
+  g_ptr_array_set_size (items, 0);
+  g_ptr_array_add (items, make_vac ("vac-2", "Wanneer wordt het grofvuil opgehaald?",
+                                    "Op afspraak.", "actief"));
+  g_assert_true (vb_store_exec (store, "CREATE TRIGGER refuse BEFORE INSERT ON items"
+                                       " BEGIN SELECT RAISE(ABORT, 'disk full'); END", &error));
+  g_assert_false (vb_store_apply_changes (store, items, deleted, NULL, "sync-cursor", "2", &error));
+  g_assert_error (error, VB_STORE_ERROR, VB_STORE_ERROR_WRITE);
+  g_clear_error (&error);
+  g_clear_pointer (&cursor, g_free);
+  cursor = vb_store_dup_meta (store, "sync-cursor");
+  g_assert_cmpstr (cursor, ==, "1");
+  g_assert_cmpint (vb_store_count_items (store, -1), ==, 1);
+  g_assert_cmpuint (count_hits (store, "parkeervergunning"), ==, 1);
+
+  g_assert_true (vb_store_exec (store, "DROP TRIGGER refuse", &error));
+  g_assert_true (vb_store_apply_changes (store, items, deleted, NULL, "sync-cursor", "2", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_hits (store, "parkeervergunning"), ==, 0);
+  g_assert_cmpuint (count_hits (store, "grofvuil"), ==, 1);
+  g_clear_pointer (&cursor, g_free);
+  cursor = vb_store_dup_meta (store, "sync-cursor");
+  g_assert_cmpstr (cursor, ==, "2");
+  g_clear_object (&store);
+  vb_test_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -305,6 +423,8 @@ main (int    argc,
   g_test_add_func ("/store/garbage-file", test_garbage_file);
   g_test_add_func ("/store/read-only", test_read_only);
   g_test_add_func ("/store/reader-during-write", test_reader_during_write);
+  g_test_add_func ("/store/change-log", test_change_log);
+  g_test_add_func ("/store/apply-changes", test_apply_changes);
 
   return g_test_run ();
 }

@@ -24,6 +24,7 @@ struct _VbStore
   char    *path;
   sqlite3 *db;
   GMutex   lock;
+  gboolean change_log;  /* the server: every write appends to the change log */
 };
 
 G_DEFINE_FINAL_TYPE (VbStore, vb_store, G_TYPE_OBJECT)
@@ -101,6 +102,16 @@ static const struct {
     "CREATE TABLE spell_trigrams (trigram TEXT NOT NULL, len INTEGER NOT NULL,"
     "  word TEXT NOT NULL, PRIMARY KEY (trigram, len, word)) WITHOUT ROWID;",
     migrate_3_spelling },
+  /* 3 -> 4: the change log the server serves to clients (docs/sync-protocol.md): one row per
+   * write, in commit order, with the item as written (pages of the feed never change). */
+  { "CREATE TABLE changes ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  op TEXT NOT NULL CHECK (op IN ('put', 'delete', 'list')),"
+    "  type TEXT NOT NULL,"
+    "  id TEXT NOT NULL,"
+    "  data TEXT,"
+    "  at INTEGER NOT NULL);",
+    NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VB_STORE_SCHEMA_VERSION);
@@ -611,10 +622,40 @@ read_old_row (sqlite3    *db,
 }
 
 static gboolean
+log_change (sqlite3     *db,
+            const char  *op,
+            const char  *type,
+            const char  *id,
+            const char  *data,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = cached_stmt (db, "INSERT INTO changes (op, type, id, data, at)"
+                                        " VALUES (?1, ?2, ?3, ?4, ?5)");
+
+  if (stmt == NULL)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot write the change log");
+  sqlite3_bind_text (stmt, 1, op, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, id, -1, SQLITE_STATIC);
+  if (data != NULL)
+    sqlite3_bind_text (stmt, 4, data, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot write the change log");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
 write_item (sqlite3     *db,
             VbItem      *item,
             WordSet     *spell,
             gboolean     index,
+            gboolean     log,
             GError     **error)
 {
   static const char *upsert_sql =
@@ -694,6 +735,10 @@ write_item (sqlite3     *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot store item");
+
+  if (log && !log_change (db, "put", vb_item_kind_to_string (vb_item_get_kind (item)),
+                          vb_item_get_id (item), data, error))
+    return FALSE;
 
   if (index && vb_item_is_searchable (item) &&
       !index_row (db, rowid, title, keywords, body, facets, FALSE, error))
@@ -820,7 +865,7 @@ migrate_2_fill (sqlite3  *db,
                                                  error);
 
       /* The index is empty: fill the columns now and build the index once at the end. */
-      ok = item != NULL && write_item (db, item, &spell, FALSE, error);
+      ok = item != NULL && write_item (db, item, &spell, FALSE, FALSE, error);
     }
   sqlite3_finalize (sel);
   ok = ok && exec (db, "INSERT INTO fts_all (fts_all) VALUES ('rebuild');"
@@ -1026,6 +1071,100 @@ write_list (sqlite3     *db,
   return ok;
 }
 
+static const char *const list_names[] = { "kanalen", "gespreksresultaten", "afdelingen" };
+
+/* Deletes item @id and takes it out of the index; a missing id is not an error. */
+static gboolean
+delete_item (VbStore     *self,
+             const char  *id,
+             GError     **error)
+{
+  sqlite3_stmt *kind = cached_stmt (self->db, "SELECT kind FROM items WHERE id = ?");
+  sqlite3_stmt *del = cached_stmt (self->db, "DELETE FROM items WHERE id = ?");
+  g_autofree char *type = NULL;
+  OldRow old;
+  gboolean ok = TRUE;
+
+  if (kind == NULL || del == NULL)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, self->db, "Cannot delete item");
+  sqlite3_bind_text (kind, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (kind) == SQLITE_ROW)
+    type = g_strdup ((const char *) sqlite3_column_text (kind, 0));
+  sqlite3_reset (kind);
+  if (type == NULL)
+    return TRUE;
+
+  if (read_old_row (self->db, id, &old) && old.active)
+    ok = index_row (self->db, old.rowid, old.title, old.keywords, old.body, old.facets, TRUE,
+                    error);
+  old_row_clear (&old);
+  if (!ok)
+    return FALSE;
+  sqlite3_bind_text (del, 1, id, -1, SQLITE_STATIC);
+  ok = sqlite3_step (del) == SQLITE_DONE;
+  sqlite3_reset (del);
+  if (!ok)
+    return set_sqlite_error (error, VB_STORE_ERROR_WRITE, self->db, "Cannot delete item");
+  return !self->change_log || log_change (self->db, "delete", type, id, NULL, error);
+}
+
+/* One write transaction: deletions, then items, then lists, then a meta value. All of it or
+ * nothing; the caller holds the lock. */
+static gboolean
+write_locked (VbStore            *self,
+              GPtrArray          *items,
+              const char *const  *deleted,
+              JsonObject         *lists,
+              const char         *meta_key,
+              const char         *meta_value,
+              GError            **error)
+{
+  WordSet spell;
+  gboolean ok;
+
+  word_set_init (&spell);
+  ok = exec (self->db, "BEGIN IMMEDIATE", error);
+  for (guint i = 0; ok && deleted != NULL && deleted[i] != NULL; i++)
+    ok = delete_item (self, deleted[i], error);
+  for (guint i = 0; ok && items != NULL && i < items->len; i++)
+    ok = write_item (self->db, g_ptr_array_index (items, i), &spell, TRUE, self->change_log,
+                     error);
+  for (guint i = 0; ok && lists != NULL && i < G_N_ELEMENTS (list_names); i++)
+    {
+      JsonNode *node = json_object_get_member (lists, list_names[i]);
+
+      ok = write_list (self->db, lists, list_names[i], error);
+      if (ok && self->change_log && node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_autofree char *data = json_to_string (node, FALSE);
+
+          ok = log_change (self->db, "list", "list", list_names[i], data, error);
+        }
+    }
+  ok = ok && add_spell_words (self->db, spell.words, error);
+  if (ok && meta_key != NULL)
+    {
+      sqlite3_stmt *stmt = cached_stmt (self->db,
+                                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_text (stmt, 1, meta_key, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, meta_value, -1, SQLITE_STATIC);
+          ok = sqlite3_step (stmt) == SQLITE_DONE;
+          sqlite3_reset (stmt);
+        }
+      if (!ok)
+        set_sqlite_error (error, VB_STORE_ERROR_WRITE, self->db, "Cannot store the sync state");
+    }
+  ok = ok && exec (self->db, "COMMIT", error);
+  if (!ok)
+    exec (self->db, "ROLLBACK", NULL);
+  word_set_clear (&spell);
+  return ok;
+}
+
 /* Writes @items (upsert by id) and the reference lists in @lists (may be NULL) in one
  * transaction: all of it or nothing. */
 gboolean
@@ -1034,26 +1173,13 @@ vb_store_upsert (VbStore     *self,
                  JsonObject  *lists,
                  GError     **error)
 {
-  WordSet spell;
   gboolean ok;
 
   g_return_val_if_fail (VB_IS_STORE (self), FALSE);
 
-  word_set_init (&spell);
   g_mutex_lock (&self->lock);
-  ok = exec (self->db, "BEGIN IMMEDIATE", error);
-  for (guint i = 0; ok && items != NULL && i < items->len; i++)
-    ok = write_item (self->db, g_ptr_array_index (items, i), &spell, TRUE, error);
-  if (ok && lists != NULL)
-    ok = write_list (self->db, lists, "kanalen", error) &&
-         write_list (self->db, lists, "gespreksresultaten", error) &&
-         write_list (self->db, lists, "afdelingen", error);
-  ok = ok && add_spell_words (self->db, spell.words, error);
-  ok = ok && exec (self->db, "COMMIT", error);
-  if (!ok)
-    exec (self->db, "ROLLBACK", NULL);
+  ok = write_locked (self, items, NULL, lists, NULL, NULL, error);
   g_mutex_unlock (&self->lock);
-  word_set_clear (&spell);
   return ok;
 }
 
@@ -1062,34 +1188,145 @@ vb_store_delete_items (VbStore            *self,
                        const char *const  *ids,
                        GError            **error)
 {
-  sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  g_mutex_lock (&self->lock);
-  ok = exec (self->db, "BEGIN IMMEDIATE", error);
-  if (ok && sqlite3_prepare_v2 (self->db, "DELETE FROM items WHERE id = ?", -1, &stmt, NULL))
-    ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, self->db, "Cannot delete item");
-  for (guint i = 0; ok && ids[i] != NULL; i++)
-    {
-      OldRow old;
+  g_return_val_if_fail (VB_IS_STORE (self), FALSE);
 
-      if (read_old_row (self->db, ids[i], &old) && old.active)
-        ok = index_row (self->db, old.rowid, old.title, old.keywords, old.body, old.facets, TRUE,
-                        error);
-      old_row_clear (&old);
-      if (!ok)
-        break;
-      sqlite3_reset (stmt);
-      sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        ok = set_sqlite_error (error, VB_STORE_ERROR_WRITE, self->db, "Cannot delete item");
-    }
-  sqlite3_finalize (stmt);
-  ok = ok && exec (self->db, "COMMIT", error);
-  if (!ok)
-    exec (self->db, "ROLLBACK", NULL);
+  g_mutex_lock (&self->lock);
+  ok = write_locked (self, NULL, ids, NULL, NULL, NULL, error);
   g_mutex_unlock (&self->lock);
   return ok;
+}
+
+/* The client's sync: applies one page of the server's feed in one transaction (the caller
+ * first collapses the page to the last change per id): @deleted ids
+ * (missing ones are ignored), then @items, then @lists, and stores @meta_value under
+ * @meta_key (the cursor) in the same transaction, so an interrupted sync never leaves half a
+ * page and resumes after the last page applied. */
+gboolean
+vb_store_apply_changes (VbStore            *self,
+                        GPtrArray          *items,
+                        const char *const  *deleted,
+                        JsonObject         *lists,
+                        const char         *meta_key,
+                        const char         *meta_value,
+                        GError            **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (meta_key == NULL || meta_value != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = write_locked (self, items, deleted, lists, meta_key, meta_value, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+char *
+vb_store_dup_meta (VbStore    *self,
+                   const char *key)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+
+  g_return_val_if_fail (VB_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = cached_stmt (self->db, "SELECT value FROM meta WHERE key = ?");
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  g_mutex_unlock (&self->lock);
+  return value;
+}
+
+gboolean
+vb_store_set_meta (VbStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = write_locked (self, NULL, NULL, NULL, key, value, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* The server: from now on every write of this store appends to the change log. When the log
+ * is empty and the store already holds content (a database filled before it was served), the
+ * log is seeded with every item and list first, in one transaction. */
+gboolean
+vb_store_set_change_log (VbStore     *self,
+                         gboolean     enabled,
+                         GError     **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (VB_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  self->change_log = enabled;
+  if (enabled)
+    {
+      static const char *const seed =
+        "BEGIN IMMEDIATE;"
+        "INSERT INTO changes (op, type, id, data, at)"
+        "  SELECT 'put', kind, id, data, CAST(strftime('%s', 'now') AS INTEGER) FROM items"
+        "  ORDER BY rowid;"
+        "INSERT INTO changes (op, type, id, data, at)"
+        "  SELECT 'list', 'list', name, entries, CAST(strftime('%s', 'now') AS INTEGER) FROM ("
+        "    SELECT 1 AS o, 'kanalen' AS name, json_group_array(json(data)) AS entries"
+        "      FROM (SELECT data FROM kanalen ORDER BY position) HAVING count(*) > 0"
+        "    UNION ALL SELECT 2, 'gespreksresultaten', json_group_array(json(data))"
+        "      FROM (SELECT data FROM gespreksresultaten ORDER BY position) HAVING count(*) > 0"
+        "    UNION ALL SELECT 3, 'afdelingen', json_group_array(json(data))"
+        "      FROM (SELECT data FROM afdelingen ORDER BY naam) HAVING count(*) > 0"
+        "    ORDER BY o);"
+        "COMMIT;";
+      sqlite3_stmt *stmt = cached_stmt (self->db, "SELECT EXISTS (SELECT 1 FROM changes)");
+      gboolean empty = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW &&
+                       sqlite3_column_int (stmt, 0) == 0;
+
+      if (stmt != NULL)
+        sqlite3_reset (stmt);
+      if (empty)
+        {
+          ok = exec (self->db, seed, error);
+          if (!ok)
+            exec (self->db, "ROLLBACK", NULL);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* The sequence number of the newest change log entry; 0 when the log is empty. */
+gint64
+vb_store_get_last_change (VbStore *self)
+{
+  sqlite3_stmt *stmt;
+  gint64 seq = 0;
+
+  g_return_val_if_fail (VB_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  stmt = cached_stmt (self->db, "SELECT coalesce(max(seq), 0) FROM changes");
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  g_mutex_unlock (&self->lock);
+  return seq;
 }
 
 VbItem *

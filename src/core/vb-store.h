@@ -24,7 +24,7 @@ typedef enum
 } VbStoreError;
 
 /* The newest schema; migrations bring any older database up to it. */
-#define VB_STORE_SCHEMA_VERSION 3
+#define VB_STORE_SCHEMA_VERSION 4
 
 #define VB_TYPE_STORE (vb_store_get_type ())
 G_DECLARE_FINAL_TYPE (VbStore, vb_store, VB, STORE, GObject)
@@ -46,6 +46,27 @@ gboolean    vb_store_upsert               (VbStore      *self,
 gboolean    vb_store_delete_items         (VbStore      *self,
                                            const char *const *ids,
                                            GError      **error);
+/* The client's sync: one page of the feed (deletions, items, lists) and the cursor under
+ * @meta_key, in one transaction. */
+gboolean    vb_store_apply_changes        (VbStore      *self,
+                                           GPtrArray    *items,
+                                           const char *const *deleted,
+                                           JsonObject   *lists,
+                                           const char   *meta_key,
+                                           const char   *meta_value,
+                                           GError      **error);
+char       *vb_store_dup_meta             (VbStore      *self,
+                                           const char   *key);
+gboolean    vb_store_set_meta             (VbStore      *self,
+                                           const char   *key,
+                                           const char   *value,
+                                           GError      **error);
+/* The server: append every write to the change log (table "changes", docs/sync-protocol.md);
+ * an empty log is seeded with the content already stored. */
+gboolean    vb_store_set_change_log       (VbStore      *self,
+                                           gboolean      enabled,
+                                           GError      **error);
+gint64      vb_store_get_last_change      (VbStore      *self);
 VbItem     *vb_store_get_item             (VbStore      *self,
                                            const char   *id,
                                            GError      **error);
