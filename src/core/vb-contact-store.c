@@ -130,6 +130,9 @@ static const struct {
     "CREATE UNIQUE INDEX searches_remote_id ON searches (remote_id);"
     "CREATE INDEX outbox_uuid ON outbox (uuid, revision);"
     "CREATE INDEX contacts_agent ON contacts (agent, started);"
+    /* The open callbacks of a period without reading its contacts (a copy of their start). */
+    "ALTER TABLE callbacks ADD COLUMN contact_started INTEGER;"
+    "CREATE INDEX callbacks_open ON callbacks (contact_started) WHERE status = 'open';"
     "CREATE TABLE stats_counts ("
     "  level INTEGER NOT NULL,"
     "  kind INTEGER NOT NULL,"
@@ -701,7 +704,8 @@ stats_contact (VbContactStore  *self,
   return stats_add_contacts (self, stmt, sign, FALSE, what, error);
 }
 
-/* Builds stats_counts from the contacts and the search log (the migration to version 2). */
+/* Builds stats_counts (and callbacks.contact_started) from the contacts and the search log
+ * (the migration to version 2). */
 static gboolean
 stats_rebuild (VbContactStore  *self,
                GError         **error)
@@ -712,7 +716,9 @@ stats_rebuild (VbContactStore  *self,
   int rc, month = 0;
   gboolean ok;
 
-  if (!exec (self->db, "DELETE FROM stats_counts", what, error))
+  if (!exec (self->db, "DELETE FROM stats_counts;"
+                       "UPDATE callbacks SET contact_started = (SELECT started FROM contacts"
+                       " WHERE contacts.uuid = callbacks.contact)", what, error))
     return FALSE;
   stmt = prepare (self, STATS_CONTACT_SQL " ORDER BY c.started, c.uuid", VB_CONTACT_ERROR_WRITE,
                   what, error);
@@ -1113,9 +1119,11 @@ write_children (VbContactStore  *self,
 
   /* A callback closed meanwhile stays closed. */
   stmt = prepare (self, "INSERT INTO callbacks (uuid, contact, name, phone, preferred_time, note,"
-                        " afdeling, status, created, closed_by, closed_at)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                        " afdeling, status, created, closed_by, closed_at, contact_started)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                        " (SELECT started FROM contacts WHERE uuid = ?2))"
                         " ON CONFLICT (uuid) DO UPDATE SET name = excluded.name,"
+                        " contact_started = excluded.contact_started,"
                         " phone = excluded.phone, preferred_time = excluded.preferred_time,"
                         " note = excluded.note, afdeling = excluded.afdeling,"
                         " status = CASE WHEN status = 'done' THEN 'done' ELSE excluded.status END,"
@@ -2343,6 +2351,25 @@ vb_contact_store_outbox_size (VbContactStore *self)
     }
   g_mutex_unlock (&self->lock);
   return count;
+}
+
+/* Builds the statistics aggregates again from the contacts and the search log, in one
+ * transaction: after rows were written or changed with plain SQL (vb_contact_store_exec,
+ * benchmarks, repairs). The store's own calls keep them up to date. */
+gboolean
+vb_contact_store_rebuild_stats (VbContactStore  *self,
+                                GError         **error)
+{
+  const char *what = "Cannot build the statistics";
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error) && stats_rebuild (self, error);
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
 }
 
 /* ---- upload (the client's sync) ---- */
