@@ -2480,32 +2480,42 @@ vb_contact_store_outbox_peek (VbContactStore  *self,
   return ok ? g_steal_pointer (&array) : NULL;
 }
 
+/* Runs the statement @sql with ?1 = @value as one transaction. */
+static gboolean
+write_one (VbContactStore  *self,
+           const char      *sql,
+           gint64           value,
+           const char      *what,
+           GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error);
+  if (ok)
+    stmt = prepare (self, sql, VB_CONTACT_ERROR_WRITE, what, error);
+  ok = ok && stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, value);
+      ok = step_done (self, stmt, what, error);
+    }
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 /* Removes the outbox entry @outbox_id (the server accepted it). An unknown id is no error. */
 gboolean
 vb_contact_store_outbox_ack (VbContactStore  *self,
                              gint64           outbox_id,
                              GError         **error)
 {
-  const char *what = "Cannot update the outbox";
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
 
-  g_mutex_lock (&self->lock);
-  ok = begin (self, what, error);
-  if (ok)
-    stmt = prepare (self, "DELETE FROM outbox WHERE id = ?1", VB_CONTACT_ERROR_WRITE, what,
-                    error);
-  ok = ok && stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, outbox_id);
-      ok = step_done (self, stmt, what, error);
-    }
-  ok = end (self, ok, what, error);
-  g_mutex_unlock (&self->lock);
-  return ok;
+  return write_one (self, "DELETE FROM outbox WHERE id = ?1", outbox_id,
+                    "Cannot update the outbox", error);
 }
 
 /* Up to @limit local searches not uploaded yet (see the header). One transaction. */
@@ -2575,27 +2585,11 @@ vb_contact_store_searches_ack (VbContactStore  *self,
                                gint64           last_id,
                                GError         **error)
 {
-  const char *what = "Cannot update the search log";
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
 
-  g_mutex_lock (&self->lock);
-  ok = begin (self, what, error);
-  if (ok)
-    stmt = prepare (self, "UPDATE meta SET value = max (CAST (value AS INTEGER), ?1)"
-                          " WHERE key = 'searches_uploaded'", VB_CONTACT_ERROR_WRITE, what,
-                    error);
-  ok = ok && stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, last_id);
-      ok = step_done (self, stmt, what, error);
-    }
-  ok = end (self, ok, what, error);
-  g_mutex_unlock (&self->lock);
-  return ok;
+  return write_one (self, "UPDATE meta SET value = max (CAST (value AS INTEGER), ?1)"
+                          " WHERE key = 'searches_uploaded'", last_id,
+                    "Cannot update the search log", error);
 }
 
 /* ---- receiving searches (the server) ---- */

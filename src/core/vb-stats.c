@@ -270,18 +270,26 @@ plan_init (Plan      *plan,
                                                      plan->days.to };
 }
 
-/* Calls @row for each row of stats_counts of @kind in @range. */
+/* One row of stats_counts. */
+typedef struct
+{
+  int         bucket;
+  const char *key1;
+  const char *key2;
+  gint64      n;
+  gint64      a;
+  gint64      b;
+} AggregateRow;
+
+typedef void (*AggregateFunc) (gpointer            data,
+                               const AggregateRow *row);
+
+/* Calls @func for each row of stats_counts of @kind in @range. */
 static gboolean
 read_aggregates (sqlite3            *db,
                  const BucketRange  *range,
                  int                 kind,
-                 void              (*row) (gpointer      data,
-                                           int           bucket,
-                                           const char   *key1,
-                                           const char   *key2,
-                                           sqlite3_int64 n,
-                                           sqlite3_int64 a,
-                                           sqlite3_int64 b),
+                 AggregateFunc       func,
                  gpointer            data,
                  GError            **error)
 {
@@ -297,9 +305,15 @@ read_aggregates (sqlite3            *db,
   sqlite3_bind_int (stmt, 3, range->from);
   sqlite3_bind_int (stmt, 4, range->to);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    row (data, sqlite3_column_int (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-         (const char *) sqlite3_column_text (stmt, 2), sqlite3_column_int64 (stmt, 3),
-         sqlite3_column_int64 (stmt, 4), sqlite3_column_int64 (stmt, 5));
+    {
+      AggregateRow row = { sqlite3_column_int (stmt, 0),
+                           (const char *) sqlite3_column_text (stmt, 1),
+                           (const char *) sqlite3_column_text (stmt, 2),
+                           sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4),
+                           sqlite3_column_int64 (stmt, 5) };
+
+      func (data, &row);
+    }
   sqlite3_finalize (stmt);
   return step_error (db, rc, error);
 }
@@ -549,112 +563,77 @@ outcomes_all_kcc (Scan       *scan,
 }
 
 static void
-on_contacts_row (gpointer      data,
-                 int           bucket,
-                 const char   *key1,
-                 const char   *key2,
-                 sqlite3_int64 n,
-                 sqlite3_int64 a,
-                 sqlite3_int64 b)
+on_contacts_row (gpointer            data,
+                 const AggregateRow *row)
 {
   Scan *scan = data;
-  gboolean kcc = outcomes_all_kcc (scan, key1);
+  gboolean kcc = outcomes_all_kcc (scan, row->key1);
 
-  scan->n_contacts += n;
+  scan->n_contacts += row->n;
   if (kcc)
-    scan->n_kcc_contacts += n;
+    scan->n_kcc_contacts += row->n;
   if (scan->full)
     {
       guint day = GPOINTER_TO_UINT (g_hash_table_lookup (scan->day_buckets,
-                                                         GINT_TO_POINTER (bucket)));
+                                                         GINT_TO_POINTER (row->bucket)));
 
       g_return_if_fail (day > 0);
-      scan->day_contacts[day - 1] += n;
+      scan->day_contacts[day - 1] += row->n;
       if (kcc)
-        scan->day_kcc[day - 1] += n;
+        scan->day_kcc[day - 1] += row->n;
     }
 }
 
 static void
-on_questions_row (gpointer      data,
-                  int           bucket,
-                  const char   *key1,
-                  const char   *key2,
-                  sqlite3_int64 n,
-                  sqlite3_int64 a,
-                  sqlite3_int64 b)
+on_questions_row (gpointer            data,
+                  const AggregateRow *row)
 {
   Scan *scan = data;
 
-  scan->n_questions += n;
-  if (g_hash_table_contains (scan->kcc, key1))
-    scan->n_kcc_questions += n;
+  scan->n_questions += row->n;
+  if (g_hash_table_contains (scan->kcc, row->key1))
+    scan->n_kcc_questions += row->n;
 }
 
 static void
-on_hour_row (gpointer      data,
-             int           bucket,
-             const char   *key1,
-             const char   *key2,
-             sqlite3_int64 n,
-             sqlite3_int64 a,
-             sqlite3_int64 b)
+on_hour_row (gpointer            data,
+             const AggregateRow *row)
 {
   Scan *scan = data;
-  guint hour = (guint) g_ascii_strtoull (key1, NULL, 10);
+  guint hour = (guint) g_ascii_strtoull (row->key1, NULL, 10);
 
-  scan->per_hour[MIN (hour, 23)] += n;
+  scan->per_hour[MIN (hour, 23)] += row->n;
 }
 
 static void
-on_channel_row (gpointer      data,
-                int           bucket,
-                const char   *key1,
-                const char   *key2,
-                sqlite3_int64 n,
-                sqlite3_int64 a,
-                sqlite3_int64 b)
+on_channel_row (gpointer            data,
+                const AggregateRow *row)
 {
-  count_add (((Scan *) data)->channels, key1, n);
+  count_add (((Scan *) data)->channels, row->key1, row->n);
 }
 
 static void
-on_duration_row (gpointer      data,
-                 int           bucket,
-                 const char   *key1,
-                 const char   *key2,
-                 sqlite3_int64 n,
-                 sqlite3_int64 a,
-                 sqlite3_int64 b)
+on_duration_row (gpointer            data,
+                 const AggregateRow *row)
 {
-  add_duration (data, g_ascii_strtoll (key1, NULL, 10), n);
+  add_duration (data, g_ascii_strtoll (row->key1, NULL, 10), row->n);
 }
 
 static void
-on_answer_row (gpointer      data,
-               int           bucket,
-               const char   *key1,
-               const char   *key2,
-               sqlite3_int64 n,
-               sqlite3_int64 a,
-               sqlite3_int64 b)
+on_answer_row (gpointer            data,
+               const AggregateRow *row)
 {
   char key[512];
 
-  g_snprintf (key, sizeof key, "%s\x1f%s", key1, key2);
-  count_add (((Scan *) data)->answers, key, n);
+  g_snprintf (key, sizeof key, "%s\x1f%s", row->key1, row->key2);
+  count_add (((Scan *) data)->answers, key, row->n);
 }
 
 static void
-on_afdeling_row (gpointer      data,
-                 int           bucket,
-                 const char   *key1,
-                 const char   *key2,
-                 sqlite3_int64 n,
-                 sqlite3_int64 a,
-                 sqlite3_int64 b)
+on_afdeling_row (gpointer            data,
+                 const AggregateRow *row)
 {
-  add_outcome (data, key1, key2, n);
+  add_outcome (data, row->key1, row->key2, row->n);
 }
 
 /* The figures of the whole days of the plan, from the aggregates. */
@@ -664,8 +643,7 @@ scan_aggregates (Scan    *scan,
 {
   static const struct {
     int kind;
-    void (*row) (gpointer, int, const char *, const char *, sqlite3_int64, sqlite3_int64,
-                 sqlite3_int64);
+    AggregateFunc row;
     gboolean full;
   } kinds[] = {
     { VB_STATS_KIND_QUESTIONS, on_questions_row, FALSE },
@@ -777,27 +755,17 @@ previous_thread (gpointer data)
 }
 
 static void
-on_search_row (gpointer      data,
-               int           bucket,
-               const char   *key1,
-               const char   *key2,
-               sqlite3_int64 n,
-               sqlite3_int64 a,
-               sqlite3_int64 b)
+on_search_row (gpointer            data,
+               const AggregateRow *row)
 {
-  count_add (((SearchScan *) data)->queries, key1, n);
+  count_add (((SearchScan *) data)->queries, row->key1, row->n);
 }
 
 static void
-on_gap_row (gpointer      data,
-            int           bucket,
-            const char   *key1,
-            const char   *key2,
-            sqlite3_int64 n,
-            sqlite3_int64 a,
-            sqlite3_int64 b)
+on_gap_row (gpointer            data,
+            const AggregateRow *row)
 {
-  gap_add (((SearchScan *) data)->gaps, key1, n, a, b);
+  gap_add (((SearchScan *) data)->gaps, row->key1, row->n, row->a, row->b);
 }
 
 static gboolean
