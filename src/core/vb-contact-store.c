@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -559,6 +560,23 @@ stats_add_search (GHashTable *rows,
                sign * nothing_opened);
 }
 
+static int
+compare_stats_rows (const void *p,
+                    const void *q)
+{
+  const StatsRow *x = *(StatsRow *const *) p, *y = *(StatsRow *const *) q;
+  int c;
+
+  if (x->level != y->level)
+    return x->level < y->level ? -1 : 1;
+  if (x->kind != y->kind)
+    return x->kind < y->kind ? -1 : 1;
+  if (x->bucket != y->bucket)
+    return x->bucket < y->bucket ? -1 : 1;
+  c = strcmp (x->key1, y->key1);
+  return c != 0 ? c : strcmp (x->key2, y->key2);
+}
+
 /* Writes the rows added up in @rows into stats_counts and empties @rows; a row that reaches
  * zero is removed, so the figures never list a channel or a query with a count of 0. */
 static gboolean
@@ -567,14 +585,16 @@ stats_flush (VbContactStore  *self,
              const char      *what,
              GError         **error)
 {
-  GHashTableIter iter;
-  gpointer key;
+  g_autofree gpointer *sorted = NULL;
+  guint n_rows;
   gboolean ok = TRUE;
 
-  g_hash_table_iter_init (&iter, rows);
-  while (ok && g_hash_table_iter_next (&iter, &key, NULL))
+  /* In the order of the table's key: a rebuild then appends to the B-tree. */
+  sorted = g_hash_table_get_keys_as_array (rows, &n_rows);
+  qsort (sorted, n_rows, sizeof (gpointer), compare_stats_rows);
+  for (guint i = 0; ok && i < n_rows; i++)
     {
-      StatsRow *row = key;
+      StatsRow *row = sorted[i];
       sqlite3_stmt *stmt;
       gboolean zero = FALSE;
       int rc;
