@@ -315,8 +315,8 @@ static void
 test_long_period (Fixture       *f,
                   gconstpointer  data)
 {
-  /* Longer than 7 days, so read in parts on several threads (one per processor) and merged:
-   * C1..C4 and C6. KCC contacts C1, C3, C6: 3 / 5 = 0.6; questions 5 + 1 = 6, KCC 3 + 1 = 4.
+  /* 43 whole local days (4 October to 15 November), read from the day aggregates: C1..C4 and
+   * C6. KCC contacts C1, C3, C6: 3 / 5 = 0.6; questions 5 + 1 = 6, KCC 3 + 1 = 4.
    * Durations 100 1800 300 200 60: sorted 60 100 200 300 1800, median 200, average
    * 2460 / 5 = 492. Hours: C6 started 10:00Z = 12:00 CEST. */
   g_autoptr(JsonObject) stats = compute (f, FROM - 20 * 86400, TO + 20 * 86400);
@@ -438,6 +438,81 @@ test_empty_log (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (stats, "contacts"), ==, 0);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "per_day")), ==,
                     3);
+}
+
+static void
+on_computed_for_agent (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  JsonObject **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = vb_stats_compute_for_agent_finish (VB_CONTACT_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_agent (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) all = compute (f, FROM, TO);
+  g_autoptr(JsonObject) mine = NULL;
+  g_autoptr(JsonObject) none = NULL;
+  g_autoptr(JsonNode) all_node = NULL;
+  g_autoptr(JsonNode) mine_node = NULL;
+  JsonObject *other = NULL;
+  const Q q[] = { { "vac-3", NULL, "zelf", "afval" } };
+  g_autofree char *all_text = NULL;
+  g_autofree char *mine_text = NULL;
+
+  /* Every contact of the fixture is agent-a's: the same figures as everyone's. */
+  mine = vb_stats_compute_for_agent (f->store, kcc_outcomes, FROM, TO, "agent-a", &error);
+  g_assert_no_error (error);
+  all_node = json_node_init_object (json_node_alloc (), all);
+  mine_node = json_node_init_object (json_node_alloc (), mine);
+  all_text = json_to_string (all_node, FALSE);
+  mine_text = json_to_string (mine_node, FALSE);
+  g_assert_cmpstr (mine_text, ==, all_text);
+
+  /* Another agent's contact: only in that agent's figures (and everyone's). The search log is
+   * anonymous: the same for every agent. */
+  {
+    g_autoptr(VbContact) contact = vb_contact_new ("balie", "agent-b");
+    VbContactQuestion *question = vb_contact_add_question (contact);
+
+    vb_contact_set_started (contact, 1792915200);   /* 2026-10-25T08:00Z */
+    vb_contact_set_ended (contact, 1792915200 + 50);
+    vb_contact_question_set_used (question, q[0].item, NULL, "Title");
+    vb_contact_question_set_outcome (question, q[0].outcome);
+    vb_contact_question_set_afdeling (question, q[0].afdeling);
+    g_assert_true (vb_contact_store_finish (f->store, contact, &error));
+    g_assert_no_error (error);
+  }
+  vb_stats_compute_for_agent_async (f->store, kcc_outcomes, FROM, TO, "agent-b", NULL,
+                                    on_computed_for_agent, &other);
+  while (other == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (json_object_get_int_member (other, "contacts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (other, "contacts_kcc"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (other,
+                                                                 "handling_time_median_s"),
+                                  50.0, 1e-9);
+  g_assert_cmpint (json_object_get_int_member (other, "callbacks_open"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (other, "searches_total"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (other,
+                                                                              "previous"),
+                                               "contacts"), ==, 0);
+  json_object_unref (other);
+
+  none = vb_stats_compute_for_agent (f->store, kcc_outcomes, FROM, TO, "agent-z", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (none, "contacts"), ==, 0);
+  g_assert_true (json_object_get_null_member (none, "handling_time_median_s"));
+  g_clear_pointer (&mine, json_object_unref);
+  mine = vb_stats_compute_for_agent (f->store, kcc_outcomes, FROM, TO, NULL, &error);
+  g_assert_cmpint (json_object_get_int_member (mine, "contacts"), ==, 5);
 }
 
 /* ---- the aggregates against the rows ---- */
@@ -753,6 +828,7 @@ main (int    argc,
   ADD ("/stats/callbacks-overdue", test_overdue);
   ADD ("/stats/unused-items", test_unused);
   ADD ("/stats/async", test_async);
+  ADD ("/stats/agent", test_agent);
 #undef ADD
   g_test_add ("/stats/empty-log", Fixture, "empty", fixture_set_up, test_empty_log,
               fixture_tear_down);
