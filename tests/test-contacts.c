@@ -1950,6 +1950,7 @@ test_receive (Fixture       *f,
   g_autoptr(VbContact) stored = NULL;
   g_autoptr(VbContact) invalid = NULL;
   g_autoptr(GPtrArray) callbacks = NULL;
+  g_auto(GStrv) consulted = NULL;
   const char *uuid = vb_contact_get_uuid (a);
   VbCallback *cb;
   gboolean applied = -1;
@@ -1978,7 +1979,7 @@ test_receive (Fixture       *f,
   g_assert_cmpint (vb_contact_get_ended (stored), ==, vb_contact_get_ended (a));
   g_assert_cmpuint (vb_contact_get_n_questions (stored), ==, 2);
   g_assert_cmpstr (vb_contact_get_question (stored, 1)->item_id, ==, "vac-2");
-  g_auto(GStrv) consulted = vb_contact_dup_consulted (stored);
+  consulted = vb_contact_dup_consulted (stored);
   g_assert_cmpstr (consulted[0], ==, "vac-7");
   callbacks = vb_contact_store_list_callbacks (server, TRUE, &error);
   g_assert_no_error (error);
