@@ -30,6 +30,8 @@
 #define SHUTDOWN_GRACE_S 10
 #define PURGE_INTERVAL_S 3600
 #define GZIP_MIN 256
+#define PAGE_CACHE_MAX (64 * 1024 * 1024)
+#define LISTEN_BACKLOG 1024
 
 struct _VbServer
 {
@@ -45,6 +47,13 @@ struct _VbServer
   GMutex           pool_lock;
   GPtrArray       *readers;       /* idle read connections to the content, for workers */
   GMutex           contacts_lock; /* "is it new?" and the write, together */
+
+  /* Pages as sent, for the newest change log state only: after a commit every waiting long
+   * poll asks for the same page, and fresh clients for the same first pages. */
+  GMutex           cache_lock;
+  GHashTable      *page_cache;    /* "SINCE-LIMIT-GZIP" -> CachedPage */
+  gint64           cache_last;    /* the newest seq the cached pages were read at */
+  gsize            cache_bytes;
 
   sqlite3         *watch_db;      /* main thread only */
   gint64           data_version;
@@ -98,14 +107,30 @@ typedef struct
 typedef struct
 {
   guint       status;
-  char       *body;
-  gsize       len;
+  GBytes     *body;
   char       *etag;
   const char *cache_control;
   gboolean    gzipped;
   gboolean    empty_poll;         /* a page without changes: a long poll may wait */
   gboolean    vary;               /* Vary: Authorization, Accept-Encoding */
 } Reply;
+
+typedef struct
+{
+  GBytes     *body;
+  char       *etag;
+  const char *cache_control;
+  gboolean    gzipped;
+  gboolean    empty_poll;
+} CachedPage;
+
+static void
+cached_page_free (CachedPage *page)
+{
+  g_bytes_unref (page->body);
+  g_free (page->etag);
+  g_free (page);
+}
 
 typedef struct Job Job;
 typedef void (*JobFunc) (VbServer *self, Job *job, Reply *reply);
@@ -146,7 +171,7 @@ get_request (SoupServerMessage *msg)
 static void
 reply_clear (Reply *reply)
 {
-  g_free (reply->body);
+  g_clear_pointer (&reply->body, g_bytes_unref);
   g_free (reply->etag);
 }
 
@@ -192,8 +217,7 @@ reply_take_string (Reply   *reply,
                    GString *body)
 {
   reply->status = status;
-  reply->len = body->len;
-  reply->body = g_string_free (body, FALSE);
+  reply->body = g_string_free_to_bytes (body);
 }
 
 static void
@@ -234,8 +258,9 @@ reply_json_node (Reply    *reply,
                  JsonNode *node)
 {
   reply->status = status;
-  reply->body = json_to_string (node, FALSE);
-  reply->len = strlen (reply->body);
+  char *text = json_to_string (node, FALSE);
+
+  reply->body = g_bytes_new_take (text, strlen (text));
 }
 
 /* ---- gzip ---- */
@@ -268,13 +293,13 @@ reply_gzip (Reply *reply)
 {
   g_autoptr(GZlibCompressor) compressor = NULL;
   GByteArray *out;
-  const guint8 *in = (const guint8 *) reply->body;
-  gsize in_left = reply->len;
+  gsize in_left = g_bytes_get_size (reply->body);
+  const guint8 *in = g_bytes_get_data (reply->body, NULL);
 
-  if (reply->len < GZIP_MIN)
+  if (in_left < GZIP_MIN)
     return;
   compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
-  out = g_byte_array_sized_new (reply->len / 4 + 64);
+  out = g_byte_array_sized_new (in_left / 4 + 64);
   for (;;)
     {
       guint8 buf[64 * 1024];
@@ -296,9 +321,8 @@ reply_gzip (Reply *reply)
       if (result == G_CONVERTER_FINISHED)
         break;
     }
-  g_free (reply->body);
-  reply->len = out->len;
-  reply->body = (char *) g_byte_array_free (out, FALSE);
+  g_bytes_unref (reply->body);
+  reply->body = g_byte_array_free_to_bytes (out);
   reply->gzipped = TRUE;
 }
 
@@ -329,9 +353,8 @@ send_reply (VbServer          *self,
     }
   if (reply->body != NULL && reply->status != SOUP_STATUS_NOT_MODIFIED)
     {
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                        g_steal_pointer (&reply->body), reply->len);
-      reply->len = 0;
+      soup_message_headers_set_content_type (headers, "application/json", NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), reply->body);
     }
 }
 
@@ -397,8 +420,70 @@ query_int64 (sqlite3    *db,
 
 /* ---- GET /api/v1/changes (worker) ---- */
 
+static char *
+page_key (Job *job)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT "-%d-%d", job->since, job->limit, job->gzip);
+}
+
 static gboolean
-build_page (sqlite3  *db,
+lookup_page (VbServer *self,
+             Job      *job,
+             gint64    last,
+             Reply    *reply)
+{
+  g_autofree char *key = page_key (job);
+  CachedPage *page;
+
+  g_mutex_lock (&self->cache_lock);
+  page = self->cache_last == last ? g_hash_table_lookup (self->page_cache, key) : NULL;
+  if (page != NULL)
+    {
+      reply->status = SOUP_STATUS_OK;
+      reply->body = g_bytes_ref (page->body);
+      reply->etag = g_strdup (page->etag);
+      reply->cache_control = page->cache_control;
+      reply->gzipped = page->gzipped;
+      reply->empty_poll = page->empty_poll;
+      reply->vary = TRUE;
+    }
+  g_mutex_unlock (&self->cache_lock);
+  return page != NULL;
+}
+
+static void
+store_page (VbServer *self,
+            Job      *job,
+            gint64    last,
+            Reply    *reply)
+{
+  CachedPage *page = g_new0 (CachedPage, 1);
+
+  page->body = g_bytes_ref (reply->body);
+  page->etag = g_strdup (reply->etag);
+  page->cache_control = reply->cache_control;
+  page->gzipped = reply->gzipped;
+  page->empty_poll = reply->empty_poll;
+  g_mutex_lock (&self->cache_lock);
+  /* Only pages of the newest state are kept: their "remaining" is right. */
+  if (last != self->cache_last || self->cache_bytes > PAGE_CACHE_MAX)
+    {
+      g_hash_table_remove_all (self->page_cache);
+      self->cache_bytes = 0;
+      self->cache_last = last;
+    }
+  if (last == self->cache_last)
+    {
+      self->cache_bytes += g_bytes_get_size (page->body);
+      g_hash_table_replace (self->page_cache, page_key (job), g_steal_pointer (&page));
+    }
+  g_mutex_unlock (&self->cache_lock);
+  g_clear_pointer (&page, cached_page_free);
+}
+
+static gboolean
+build_page (VbServer *self,
+            sqlite3  *db,
             Job      *job,
             Reply    *reply)
 {
@@ -441,6 +526,9 @@ build_page (sqlite3  *db,
             }
         }
     }
+
+  if (lookup_page (self, job, last, reply))
+    return TRUE;
 
   if (sqlite3_prepare_v3 (db, "SELECT seq, op, type, id, data FROM changes WHERE seq > ?1"
                               " ORDER BY seq LIMIT ?2", -1, SQLITE_PREPARE_PERSISTENT,
@@ -515,6 +603,9 @@ build_page (sqlite3  *db,
     }
   else
     reply->cache_control = "no-store";
+  if (job->gzip)
+    reply_gzip (reply);
+  store_page (self, job, last, reply);
   return TRUE;
 }
 
@@ -535,7 +626,7 @@ job_changes (VbServer *self,
       return;
     }
   /* One read transaction: the page and its "remaining" agree. */
-  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK && build_page (db, job, reply);
+  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK && build_page (self, db, job, reply);
   if (!ok)
     {
       g_warning ("Cannot read the change log: %s", sqlite3_errmsg (db));
@@ -830,7 +921,7 @@ run_job (GTask        *task,
   Job *job = task_data;
 
   job->func (job->server, job, &job->reply);
-  if (job->gzip && job->reply.status != SOUP_STATUS_NOT_MODIFIED)
+  if (job->gzip && !job->reply.gzipped && job->reply.status != SOUP_STATUS_NOT_MODIFIED)
     reply_gzip (&job->reply);
   g_task_return_boolean (task, TRUE);
 }
@@ -1493,6 +1584,8 @@ vb_server_finalize (GObject *object)
   g_clear_object (&self->tokens);
   g_mutex_clear (&self->pool_lock);
   g_mutex_clear (&self->contacts_lock);
+  g_mutex_clear (&self->cache_lock);
+  g_clear_pointer (&self->page_cache, g_hash_table_unref);
   G_OBJECT_CLASS (vb_server_parent_class)->finalize (object);
 }
 
@@ -1521,6 +1614,10 @@ vb_server_init (VbServer *self)
 {
   g_mutex_init (&self->pool_lock);
   g_mutex_init (&self->contacts_lock);
+  g_mutex_init (&self->cache_lock);
+  self->page_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) cached_page_free);
+  self->cache_last = -1;
   g_queue_init (&self->waiters);
   self->readers = g_ptr_array_new_with_free_func (close_reader);
   self->log_requests = TRUE;
@@ -1617,6 +1714,7 @@ vb_server_listen (VbServer         *self,
                   GError          **error)
 {
   g_autoptr(GInetSocketAddress) addr = NULL;
+  g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (VB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (self->soup == NULL, FALSE);
@@ -1641,8 +1739,17 @@ vb_server_listen (VbServer         *self,
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_ended), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_ended), self);
-  if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (addr),
-                           certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  /* Our own socket: GLib's listen backlog of 10 drops the SYNs of a crowd of clients
+   * connecting at once (a restart, a network coming back), and each dropped SYN costs a
+   * client a second. */
+  socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (addr)),
+                         G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket != NULL)
+    g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (socket == NULL || !g_socket_bind (socket, G_SOCKET_ADDRESS (addr), TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup, socket,
+                                  certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     {
       g_prefix_error (error, "Cannot listen on %s: ", address);
       g_clear_object (&self->soup);
