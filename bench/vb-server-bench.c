@@ -8,8 +8,9 @@
  * process, as in production). Then two phases:
  *
  * 1. busy: --clients clients for --duration seconds, each in a loop: half of the rounds a
- *    long poll at the newest cursor with a short wait (1 or 2 s), half a sync from a random
- *    cursor, page by page (limit 100 or 500) to the end. Errors, and p50/p99 latency of the
+ *    long poll at the newest cursor with a short wait (1 or 2 s), half a sync page by page to
+ *    the end: a new client's from 0 (limit 500), or a catch-up from 1-200 changes back (limit
+ *    100); with --random-since from a random cursor (limit 100 or 500), the worst case. Errors, and p50/p99 latency of the
  *    pages and of the long polls' overrun (answer time minus wait) are printed.
  * 2. idle: --idle long polls (wait --idle-wait seconds) held at once on as many
  *    connections, while a health request every 100 ms measures that the server still
@@ -38,6 +39,7 @@ typedef struct
   guint        running;       /* clients still looping */
   gint64       last;          /* newest cursor seen */
   GRand       *rand;
+  gboolean     random_since;
 } Bench;
 
 typedef struct
@@ -52,6 +54,9 @@ typedef struct
 } Client;
 
 static void client_next (Client *client);
+
+/* The server's own durations of the pages, from its request log (a server of our own). */
+static GArray *server_page_ms;
 
 static SoupMessage *
 new_request (Bench      *bench,
@@ -163,11 +168,28 @@ client_next (Client *client)
           path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&wait=%d",
                                   bench->last, client->wait);
         }
-      else
+      else if (bench->random_since)
         {
+          /* The worst case: a sync from anywhere, pages no other client asked for. */
           client->paging = TRUE;
           client->since = g_rand_int_range (bench->rand, 0, (gint32) MAX (bench->last, 1));
           client->limit = g_rand_boolean (bench->rand) ? 100 : 500;
+        }
+      else
+        {
+          /* A new client's full sync (the default limit), or one catching up after a while
+           * offline. */
+          client->paging = TRUE;
+          if (g_rand_boolean (bench->rand))
+            {
+              client->since = 0;
+              client->limit = 500;
+            }
+          else
+            {
+              client->since = MAX (0, bench->last - g_rand_int_range (bench->rand, 1, 201));
+              client->limit = 100;
+            }
         }
     }
   if (client->paging)
@@ -224,6 +246,10 @@ run_busy (Bench *bench,
   g_print ("  pages:       %u, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", bench->page_ms->len,
            percentile (bench->page_ms, 0.5), percentile (bench->page_ms, 0.99),
            percentile (bench->page_ms, 1.0));
+  if (server_page_ms != NULL)
+    g_print ("  pages, the server's own time: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+             percentile (server_page_ms, 0.5), percentile (server_page_ms, 0.99),
+             percentile (server_page_ms, 1.0));
   g_print ("  long polls:  %u, answered after their wait + p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
            bench->poll_over_ms->len, percentile (bench->poll_over_ms, 0.5),
            percentile (bench->poll_over_ms, 0.99), percentile (bench->poll_over_ms, 1.0));
@@ -378,6 +404,38 @@ run_admin (const char *const *argv)
   return out;
 }
 
+static void
+on_server_line (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GDataInputStream *in = G_DATA_INPUT_STREAM (source);
+  g_autofree char *line = g_data_input_stream_read_line_finish (in, result, NULL, NULL);
+  const char *p;
+
+  if (line == NULL)
+    {
+      g_object_unref (in);
+      return;
+    }
+  /* "… GET /api/v1/changes?since&limit 200 3.1 ms token=bench" */
+  if ((p = strstr (line, "/api/v1/changes?since&limit 200 ")) != NULL)
+    {
+      double ms = g_ascii_strtod (p + strlen ("/api/v1/changes?since&limit 200 "), NULL);
+
+      g_array_append_val (server_page_ms, ms);
+    }
+  g_data_input_stream_read_line_async (in, G_PRIORITY_LOW, NULL, on_server_line, NULL);
+}
+
+static void
+read_server_log (GDataInputStream *in)
+{
+  server_page_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_data_input_stream_read_line_async (g_object_ref (in), G_PRIORITY_LOW, NULL, on_server_line,
+                                       NULL);
+}
+
 static GSubprocess *
 start_server (const char  *binary,
               const char  *dir,
@@ -418,11 +476,9 @@ start_server (const char  *binary,
   if (line == NULL)
     g_error ("The server did not start");
   *url = g_strdup_printf ("http://127.0.0.1:%d", atoi (strstr (line, "(port ") + 6));
-  /* The server logs a line per request: drain its stderr into /dev/null from here on. */
-  g_output_stream_splice_async (g_memory_output_stream_new_resizable (),
-                                g_subprocess_get_stderr_pipe (proc),
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_LOW, NULL, NULL,
-                                NULL);
+  /* The server logs a line per request: its own duration of every page read, for comparison
+   * with what the clients see (which includes their own work and the scheduler). */
+  read_server_log (err);
   return proc;
 }
 
@@ -448,7 +504,7 @@ main (int    argc,
   g_autofree char *server = g_strdup (VB_SERVER_BINARY);
   g_auto(GStrv) content = NULL;
   int duration = 60, clients = 50, idle = 500, idle_wait = 10;
-  gboolean no_gzip = FALSE;
+  gboolean no_gzip = FALSE, random_since = FALSE;
   GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, "A running server", "URL" },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "Its token (medewerker)", "TOKEN" },
@@ -457,6 +513,8 @@ main (int    argc,
     { "clients", 0, 0, G_OPTION_ARG_INT, &clients, "Concurrent clients (50)", "N" },
     { "idle", 0, 0, G_OPTION_ARG_INT, &idle, "Idle long polls held at once (500)", "N" },
     { "idle-wait", 0, 0, G_OPTION_ARG_INT, &idle_wait, "Their wait in seconds (10)", "S" },
+    { "random-since", 0, 0, G_OPTION_ARG_NONE, &random_since,
+      "Syncs start at random cursors (the worst case) instead of 0 or a recent one", NULL },
     { "no-gzip", 0, 0, G_OPTION_ARG_NONE, &no_gzip,
       "Do not ask for gzip (the client then spends no time inflating)", NULL },
     { NULL }
@@ -501,6 +559,7 @@ main (int    argc,
   bench.page_ms = g_array_new (FALSE, FALSE, sizeof (double));
   bench.poll_over_ms = g_array_new (FALSE, FALSE, sizeof (double));
   bench.rand = g_rand_new_with_seed (42);
+  bench.random_since = random_since;
   {
     /* The newest cursor, for the long polls and the random syncs. */
     g_autofree char *health = g_strconcat (url, "/api/v1/health", NULL);

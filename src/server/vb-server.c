@@ -725,7 +725,7 @@ job_put_contact (VbServer *self,
                    "The member uuid is missing or not a string");
       return;
     }
-  if (g_ascii_strcasecmp (json_node_get_string (node), job->uuid) != 0)
+  if (g_strcmp0 (json_node_get_string (node), job->uuid) != 0)
     {
       reply_error (reply, SOUP_STATUS_BAD_REQUEST, "bad_request",
                    "The uuid in the path differs from the body's uuid");
@@ -1307,7 +1307,7 @@ on_request (SoupServer        *soup,
           job = job_new (self, msg, job_delete_contact);
           job->revision = revision;
         }
-      job->uuid = g_ascii_strdown (rest, -1);
+      job->uuid = g_strdup (rest);
       start_job (self, msg, job, TRUE);
       return;
 
