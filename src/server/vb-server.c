@@ -89,6 +89,7 @@ typedef enum
 typedef struct
 {
   gint64             started;     /* monotonic, µs */
+  gint64             answered;    /* when the answer was ready to be written */
   char              *token_name;
   VbRole             role;
   gboolean           done;        /* finished or aborted: never touch the message again */
@@ -334,7 +335,10 @@ send_reply (VbServer          *self,
             Reply             *reply)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  Request *request = get_request (msg);
 
+  if (request != NULL)
+    request->answered = g_get_monotonic_time ();
   soup_server_message_set_status (msg, reply->status, NULL);
   soup_message_headers_replace (headers, "Cache-Control",
                                 reply->cache_control != NULL ? reply->cache_control : "no-store");
@@ -1444,21 +1448,27 @@ on_request_ended (SoupServer        *soup,
     {
       g_autofree char *path = loggable_path (msg);
       guint status = soup_server_message_get_status (msg);
-      double ms = (g_get_monotonic_time () - request->started) / 1000.0;
+      gint64 now = g_get_monotonic_time ();
+      double ms = (now - request->started) / 1000.0;
+      /* Until the answer was ready: the rest is writing it, as fast as the client reads. */
+      double ready_ms = ((request->answered != 0 ? request->answered : now) - request->started)
+                        / 1000.0;
       const char *method = soup_server_message_get_method (msg);
       const char *token = request->token_name != NULL ? request->token_name : "-";
-      char status_text[16], ms_text[32];
+      char status_text[16], ms_text[32], ready_text[32];
 
       g_snprintf (status_text, sizeof status_text, "%u", status);
       g_snprintf (ms_text, sizeof ms_text, "%.1f", ms);
+      g_snprintf (ready_text, sizeof ready_text, "%.1f", ready_ms);
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
                         "VB_METHOD", method,
                         "VB_PATH", path,
                         "VB_STATUS", status_text,
                         "VB_DURATION_MS", ms_text,
+                        "VB_READY_MS", ready_text,
                         "VB_TOKEN_NAME", token,
-                        "MESSAGE", "%s %s %u %s ms token=%s", method, path, status, ms_text,
-                        token);
+                        "MESSAGE", "%s %s %u %s ms (ready %s ms) token=%s", method, path, status,
+                        ms_text, ready_text, token);
     }
   g_assert (self->n_in_flight > 0);
   self->n_in_flight--;
