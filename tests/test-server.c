@@ -722,6 +722,62 @@ test_long_poll_other_process (Fixture       *f,
   long_poll_until_import (f, spawn_import);
 }
 
+/* Many polls wait at the same cursor, some with gzip and some without: one commit answers
+ * every one of them with the notice. */
+static void
+test_long_poll_many (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* Enough connections for every poll to wait at once. */
+  g_autoptr(SoupSession) zipped = soup_session_new_with_options ("max-conns-per-host", 30, NULL);
+  g_autoptr(SoupSession) plain = soup_session_new_with_options ("max-conns-per-host", 30, NULL);
+  gint64 since = last_change (f);
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT
+                                          "&wait=20", f->base, since);
+  g_autoptr(GPtrArray) responses = g_ptr_array_new_with_free_func ((GDestroyNotify) response_free);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  ImportLater later = { f };
+  guint n_done;
+
+  soup_session_remove_feature_by_type (plain, SOUP_TYPE_CONTENT_DECODER);
+  for (guint i = 0; i < 20; i++)
+    {
+      SoupMessage *msg = new_message ("GET", url, f->medewerker, NULL, 0, NULL);
+      Response *r = g_new0 (Response, 1);
+
+      g_ptr_array_add (messages, msg);
+      g_ptr_array_add (responses, r);
+      soup_session_send_and_read_async (i % 2 == 0 ? zipped : plain, msg, G_PRIORITY_DEFAULT,
+                                        NULL, on_sent, r);
+    }
+  g_timeout_add (500, import_in_process, &later);
+  do
+    {
+      g_main_context_iteration (NULL, TRUE);
+      n_done = 0;
+      for (guint i = 0; i < responses->len; i++)
+        {
+          Response *r = g_ptr_array_index (responses, i);
+
+          n_done += r->body != NULL || r->error != NULL;
+        }
+    }
+  while (n_done < responses->len);
+  g_assert_true (later.done);
+  for (guint i = 0; i < responses->len; i++)
+    {
+      Response *r = g_ptr_array_index (responses, i);
+
+      r->status = soup_message_get_status (g_ptr_array_index (messages, i));
+      assert_notice_page (r, since);
+      /* Both kinds were answered, each in its own encoding. */
+      g_assert_cmpint (i % 2 == 0 ? 1 : 0, ==,
+                       soup_message_headers_get_one (soup_message_get_response_headers (
+                         g_ptr_array_index (messages, i)), "Content-Encoding") != NULL);
+    }
+  g_assert_cmpint (g_get_monotonic_time () - later.imported_at, <, G_USEC_PER_SEC);
+}
+
 static void
 test_long_poll_timeout (Fixture       *f,
                         gconstpointer  data)
@@ -1163,6 +1219,7 @@ main (int    argc,
   ADD ("/server/long-poll/in-process", test_long_poll_in_process);
   ADD ("/server/long-poll/other-process", test_long_poll_other_process);
   ADD ("/server/long-poll/timeout", test_long_poll_timeout);
+  ADD ("/server/long-poll/many", test_long_poll_many);
   ADD ("/server/contacts/idempotent", test_contact_idempotent);
   ADD ("/server/contacts/revisions", test_contact_revisions);
   ADD ("/server/contacts/delete", test_contact_delete);

@@ -150,10 +150,12 @@ struct Job
   gint64             from, to;
   char              *if_none_match;
   gboolean           gzip;
+  GPtrArray         *followers;   /* messages waiting for the same page (long polls) */
   Reply              reply;
 };
 
 static void dispatch_page (VbServer *self, SoupServerMessage *msg, Request *request);
+static void dispatch_pages (VbServer *self, GPtrArray *requests);
 
 static void
 request_free (Request *request)
@@ -184,6 +186,7 @@ job_free (Job *job)
   g_free (job->uuid);
   g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->if_none_match);
+  g_clear_pointer (&job->followers, g_ptr_array_unref);
   reply_clear (&job->reply);
   g_free (job);
 }
@@ -935,14 +938,13 @@ park (VbServer          *self,
       SoupServerMessage *msg,
       Request           *request);
 
+/* Answers @msg with the job's reply (shared by the messages that asked for the same page). */
 static void
-on_job_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+finish_request (VbServer          *self,
+                Job               *job,
+                SoupServerMessage *msg)
 {
-  VbServer *self = VB_SERVER (source);
-  Job *job = g_task_get_task_data (G_TASK (result));
-  Request *request = job->request;
+  Request *request = get_request (msg);
 
   if (request->done)
     return;
@@ -950,11 +952,24 @@ on_job_done (GObject      *source,
   if (job->func == job_changes && job->reply.empty_poll && job->reply.status == SOUP_STATUS_OK &&
       !self->shutting_down && g_get_monotonic_time () < request->deadline)
     {
-      park (self, job->msg, request);
+      park (self, msg, request);
       return;
     }
-  send_reply (self, job->msg, &job->reply);
-  soup_server_message_unpause (job->msg);
+  send_reply (self, msg, &job->reply);
+  soup_server_message_unpause (msg);
+}
+
+static void
+on_job_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  VbServer *self = VB_SERVER (source);
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  finish_request (self, job, job->msg);
+  for (guint i = 0; job->followers != NULL && i < job->followers->len; i++)
+    finish_request (self, job, g_ptr_array_index (job->followers, i));
 }
 
 static Job *
@@ -1047,6 +1062,8 @@ on_watch_tick (gpointer user_data)
   gboolean changed;
   GList *l, *next;
 
+  g_autoptr(GPtrArray) due = g_ptr_array_new ();
+
   changed = read_data_version (self, &version) && version != self->data_version;
   self->data_version = version;
   for (l = self->waiters.head; l != NULL; l = next)
@@ -1058,15 +1075,56 @@ on_watch_tick (gpointer user_data)
         {
           /* Read the page again: it answers (changes, or time up) or parks again. */
           unpark (self, request);
-          dispatch_page (self, request->msg, request);
+          g_ptr_array_add (due, request);
         }
     }
+  dispatch_pages (self, due);
   if (self->waiters.length == 0)
     {
       self->watch_id = 0;
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
+}
+
+/* After a commit every waiting poll asks for the page after the same cursor: one read
+ * (and one gzip) per distinct page, whose reply answers them all. */
+static void
+dispatch_pages (VbServer  *self,
+                GPtrArray *requests)
+{
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      Request *request = g_ptr_array_index (requests, i);
+      char *key = g_strdup_printf ("%" G_GINT64_FORMAT "-%d-%d-%s", request->since,
+                                   request->limit, accepts_gzip (request->msg),
+                                   request->if_none_match != NULL ? request->if_none_match : "");
+      Job *job = g_hash_table_lookup (groups, key);
+
+      if (job != NULL)
+        {
+          if (job->followers == NULL)
+            job->followers = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (job->followers, g_object_ref (request->msg));
+          g_free (key);
+          continue;
+        }
+      job = job_new (self, request->msg, job_changes);
+      job->since = request->since;
+      job->limit = request->limit;
+      job->if_none_match = g_strdup (request->if_none_match);
+      g_hash_table_insert (groups, key, job);
+      g_ptr_array_add (jobs, job);
+    }
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (jobs, i);
+
+      start_job (self, job->msg, job, FALSE);
+    }
 }
 
 static void
@@ -1544,13 +1602,18 @@ vb_server_shutdown (VbServer *self)
   g_message ("Stopping: answering %u waiting long polls, %u requests in flight",
              self->waiters.length, self->n_in_flight);
   /* Waiting polls get their (empty) page now: the client polls again later. */
-  while (self->waiters.head != NULL)
-    {
-      Request *request = self->waiters.head->data;
+  {
+    g_autoptr(GPtrArray) waiting = g_ptr_array_new ();
 
-      unpark (self, request);
-      dispatch_page (self, request->msg, request);
-    }
+    while (self->waiters.head != NULL)
+      {
+        Request *request = self->waiters.head->data;
+
+        unpark (self, request);
+        g_ptr_array_add (waiting, request);
+      }
+    dispatch_pages (self, waiting);
+  }
   self->grace_id = g_timeout_add_seconds (SHUTDOWN_GRACE_S, on_grace_timeout, self);
   maybe_stopped (self);
 }
