@@ -58,6 +58,11 @@ static void client_next (Client *client);
 /* The server's own durations of the pages, from its request log (a server of our own): until
  * the answer was ready, and until it was written (as fast as this client reads). */
 static GArray *server_page_ms;
+
+/* A server of our own: its binary, folder and database, for the notice import. */
+static const char *bench_server;
+static const char *bench_dir;
+static char *bench_db;
 static GArray *server_ready_ms;
 
 static SoupMessage *
@@ -272,6 +277,9 @@ typedef struct
   guint   answered;
   guint   errors;
   guint   early;
+  gboolean notice;         /* a commit is expected: every poll answers with one change */
+  GArray *answered_at;     /* gint64, monotonic µs */
+  gint64  imported_at;
   GArray *over_ms;
   GArray *health_ms;
   gint64  health_sent;
@@ -296,11 +304,20 @@ on_idle_answer (GObject      *source,
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
                                                               &error);
   g_autoptr(JsonObject) page = body != NULL ? parse_page (body) : NULL;
-  double s = (g_get_monotonic_time () - poll->sent) / 1e6;
+  gint64 now = g_get_monotonic_time ();
+  double s = (now - poll->sent) / 1e6;
 
   poll->idle->answered++;
-  if (page == NULL || soup_message_get_status (msg) != 200 ||
-      json_array_get_length (json_object_get_array_member (page, "changes")) != 0)
+  if (poll->idle->notice)
+    {
+      if (page == NULL || soup_message_get_status (msg) != 200 ||
+          json_array_get_length (json_object_get_array_member (page, "changes")) != 1)
+        poll->idle->errors++;
+      else
+        g_array_append_val (poll->idle->answered_at, now);
+    }
+  else if (page == NULL || soup_message_get_status (msg) != 200 ||
+           json_array_get_length (json_object_get_array_member (page, "changes")) != 0)
     {
       if (poll->idle->errors++ < 5)
         g_printerr ("idle poll error: %s (status %u)\n",
@@ -343,10 +360,47 @@ keep_waking (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static const char notice_bundle[] =
+  "{\"format\": \"vraagbaak-content\", \"version\": 1, \"items\": [{\"type\": \"notice\","
+  " \"id\": \"notice-bench\", \"titel\": \"Storing\", \"inhoud\": \"<p>Storing.</p>\","
+  " \"publicatieDatum\": \"2026-11-29\"}]}";
+
 static void
-run_idle (Bench *bench,
-          guint  n,
-          int    wait)
+on_import_exited (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Idle *idle = user_data;
+
+  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, NULL))
+    g_error ("The notice import failed");
+  idle->imported_at = g_get_monotonic_time ();
+}
+
+static gboolean
+import_notice (gpointer user_data)
+{
+  Idle *idle = user_data;
+  g_autofree char *file = g_build_filename (bench_dir, "notice.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+
+  g_file_set_contents (file, notice_bundle, -1, &error);
+  g_assert_no_error (error);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, bench_server, "--db",
+                           bench_db, "import", file, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (proc, NULL, on_import_exited, idle);
+  return G_SOURCE_REMOVE;
+}
+
+/* With @notice, a notice is imported by another process 4 s after the polls were sent, and
+ * every poll must answer with it. */
+static void
+run_idle (Bench    *bench,
+          guint     n,
+          int       wait,
+          gboolean  notice)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&wait=%d",
                                            bench->last, wait);
@@ -361,6 +415,10 @@ run_idle (Bench *bench,
   wake_id = g_timeout_add (20, (GSourceFunc) keep_waking, NULL);
   idle.health_ms = g_array_new (FALSE, FALSE, sizeof (double));
   idle.over_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  idle.answered_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+  idle.notice = notice;
+  if (notice)
+    g_timeout_add (4000, import_notice, &idle);
   for (guint i = 0; i < n; i++)
     {
       Poll *poll = g_new0 (Poll, 1);
@@ -388,6 +446,28 @@ run_idle (Bench *bench,
       g_main_context_iteration (NULL, TRUE);
     }
   g_source_remove (wake_id);
+  if (notice)
+    {
+      g_autoptr(GArray) after = g_array_new (FALSE, FALSE, sizeof (double));
+
+      while (idle.imported_at == 0)
+        g_main_context_iteration (NULL, TRUE);
+      for (guint i = 0; i < idle.answered_at->len; i++)
+        {
+          double ms = (g_array_index (idle.answered_at, gint64, i) - idle.imported_at) / 1000.0;
+
+          g_array_append_val (after, ms);
+        }
+      g_print ("notice: %u long polls waiting, a notice imported by another process: %u answered "
+               "with it, %u errors; after the importer exited + p50 %.1f ms, p99 %.1f ms, "
+               "max %.1f ms\n", n, idle.answered_at->len, idle.errors, percentile (after, 0.5),
+               percentile (after, 0.99), percentile (after, 1.0));
+      g_array_unref (idle.answered_at);
+      g_array_unref (idle.health_ms);
+      g_array_unref (idle.over_ms);
+      g_source_remove (wake_id);
+      return;
+    }
   g_print ("idle: %u long polls (wait %d s) held at once: %u answered, %u errors, %u early; "
            "all back after %.1f s\n", n, wait, idle.answered, idle.errors, idle.early,
            (g_get_monotonic_time () - start) / 1e6);
@@ -398,6 +478,7 @@ run_idle (Bench *bench,
            percentile (idle.health_ms, 0.5), percentile (idle.health_ms, 0.99));
   g_array_unref (idle.health_ms);
   g_array_unref (idle.over_ms);
+  g_array_unref (idle.answered_at);
 }
 
 /* ---- a server of our own ---- */
@@ -484,6 +565,9 @@ start_server (const char  *binary,
   g_print ("imported %u files in %.1f s\n", g_strv_length (content),
            (g_get_monotonic_time () - start) / 1e6);
   *token = g_strstrip (run_admin (token_argv));
+  bench_server = binary;
+  bench_dir = dir;
+  bench_db = g_strdup (db);
 
   proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, binary, "--db", db, "--listen",
                            "127.0.0.1:0", NULL);
@@ -596,7 +680,12 @@ main (int    argc,
 
   run_busy (&bench, clients, duration);
   if (idle > 0)
-    run_idle (&bench, idle, idle_wait);
+    {
+      run_idle (&bench, idle, idle_wait, FALSE);
+      /* Our own server: 500 waiting clients and a notice published. */
+      if (proc != NULL)
+        run_idle (&bench, idle, 30, TRUE);
+    }
 
   if (proc != NULL)
     {
