@@ -1124,6 +1124,22 @@ test_sigterm (Fixture       *f,
   g_assert_true (g_subprocess_wait (proc, NULL, &error));
   g_assert_true (g_subprocess_get_if_exited (proc));
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+
+  /* The request log: one line per request with the token's name, never the token or the
+   * query's values. */
+  {
+    g_autofree char *rest = NULL;
+    gsize len;
+
+    rest = g_data_input_stream_read_upto (err, "", 0, &len, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (rest);
+    g_assert_nonnull (strstr (rest, "GET /api/v1/changes?since&wait 200 "));
+    g_assert_nonnull (strstr (rest, "token=kcc-1"));
+    g_assert_null (strstr (rest, token));
+    g_assert_null (strstr (rest, "since=0"));
+    g_assert_nonnull (strstr (rest, "Stopped"));
+  }
   g_free (f->base);
   f->base = g_steal_pointer (&plain_base);
 }
