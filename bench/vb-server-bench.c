@@ -465,7 +465,6 @@ run_idle (Bench    *bench,
       g_array_unref (idle.answered_at);
       g_array_unref (idle.health_ms);
       g_array_unref (idle.over_ms);
-      g_source_remove (wake_id);
       return;
     }
   g_print ("idle: %u long polls (wait %d s) held at once: %u answered, %u errors, %u early; "
