@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "vb-contact-store.h"
+#include "vb-stats.h"
 #include "vb-test-util.h"
 
 #define DAY (24 * 60 * 60)
@@ -1606,6 +1607,593 @@ test_async (Fixture       *f,
   sqlite3_close (db);
 }
 
+/* ---- schema 2 ---- */
+
+/* Schema version 1 exactly as it shipped (a frozen copy: migrations start from it, so it must
+ * never follow the store's newer schema). */
+static const char schema_v1[] =
+  "CREATE TABLE contacts (uuid TEXT PRIMARY KEY NOT NULL, revision INTEGER NOT NULL,"
+  " status TEXT NOT NULL CHECK (status IN ('finished', 'deleted')), kanaal TEXT NOT NULL,"
+  " agent TEXT, started INTEGER NOT NULL, ended INTEGER NOT NULL, n_questions INTEGER NOT NULL,"
+  " caller_name TEXT, caller_phone TEXT, notes TEXT, purged_at INTEGER,"
+  " modified INTEGER NOT NULL);"
+  "CREATE INDEX contacts_started ON contacts (started);"
+  "CREATE INDEX contacts_ended ON contacts (ended) WHERE purged_at IS NULL;"
+  "CREATE TABLE questions (contact TEXT NOT NULL REFERENCES contacts (uuid) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, item_id TEXT, section TEXT, subject TEXT, outcome TEXT NOT NULL,"
+  " afdeling TEXT, PRIMARY KEY (contact, position)) WITHOUT ROWID;"
+  "CREATE INDEX questions_item ON questions (item_id);"
+  "CREATE TABLE consulted (contact TEXT NOT NULL REFERENCES contacts (uuid) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, item_id TEXT NOT NULL,"
+  " PRIMARY KEY (contact, position)) WITHOUT ROWID;"
+  "CREATE TABLE callbacks (uuid TEXT PRIMARY KEY NOT NULL,"
+  " contact TEXT NOT NULL UNIQUE REFERENCES contacts (uuid) ON DELETE CASCADE, name TEXT,"
+  " phone TEXT, preferred_time TEXT, note TEXT, afdeling TEXT,"
+  " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),"
+  " created INTEGER NOT NULL, closed_by TEXT, closed_at INTEGER);"
+  "CREATE INDEX callbacks_status ON callbacks (status, created);"
+  "CREATE TABLE drafts (uuid TEXT PRIMARY KEY NOT NULL, started INTEGER NOT NULL,"
+  " saved INTEGER NOT NULL, data TEXT NOT NULL);"
+  "CREATE TABLE outbox (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL, revision INTEGER NOT NULL,"
+  " kind TEXT NOT NULL CHECK (kind IN ('put', 'delete')), queued INTEGER NOT NULL);"
+  "CREATE TABLE audit (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL,"
+  " action TEXT NOT NULL CHECK (action IN ('correct', 'delete')), revision INTEGER NOT NULL,"
+  " agent TEXT, at INTEGER NOT NULL);"
+  "CREATE INDEX audit_uuid ON audit (uuid);"
+  "CREATE TABLE searches (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, query TEXT NOT NULL,"
+  " n_results INTEGER NOT NULL, opened_item TEXT, used INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX searches_at ON searches (at);"
+  "CREATE INDEX searches_opened ON searches (opened_item, at) WHERE opened_item IS NOT NULL;"
+  "PRAGMA user_version = 1;";
+
+#define V1_A "11111111-1111-4111-8111-111111111111"
+#define V1_B "22222222-2222-4222-8222-222222222222"
+#define V1_CB "33333333-3333-4333-8333-333333333333"
+
+static void
+test_schema_v1_migrates (void)
+{
+  g_autofree char *dir = vb_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "contacts.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContactStore) store = NULL;
+  g_autoptr(VbContact) a = NULL;
+  g_autoptr(VbContact) b = NULL;
+  g_autoptr(GPtrArray) drafts = NULL;
+  g_autoptr(GPtrArray) callbacks = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autofree char *installation = NULL;
+  const char *const kcc[] = { "zelf", NULL };
+  VbCallback *cb;
+  sqlite3 *db;
+
+  /* A version-1 log with a finished contact (two questions, a consulted item, an open
+   * callback), a tombstone, a draft, outbox and audit rows and two searches. */
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  db = open_raw (path);
+  g_assert_cmpint (sqlite3_exec (db, schema_v1, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "INSERT INTO contacts VALUES ('" V1_A "', 2, 'finished', 'telefoon', 'agent-a', 1793520000,"
+    " 1793520300, 2, 'A. Bakker', '0612345678', 'Notitie', NULL, 1793520300);"
+    "INSERT INTO questions VALUES ('" V1_A "', 0, 'vac-1', NULL, 'Vraag 1', 'zelf', 'burgerzaken'),"
+    " ('" V1_A "', 1, NULL, NULL, 'Iets anders', 'terugbelverzoek', 'belastingen');"
+    "INSERT INTO consulted VALUES ('" V1_A "', 0, 'vac-9');"
+    "INSERT INTO callbacks VALUES ('" V1_CB "', '" V1_A "', 'A. Bakker', '0612345678', 'morgen',"
+    " NULL, 'belastingen', 'open', 1793520300, NULL, NULL);"
+    "INSERT INTO contacts VALUES ('" V1_B "', 2, 'deleted', 'balie', 'agent-b', 1793520000,"
+    " 1793520100, 0, NULL, NULL, NULL, NULL, 1793520400);"
+    "INSERT INTO drafts VALUES ('44444444-4444-4444-8444-444444444444', 1793521000, 1793521000,"
+    " '{\"uuid\":\"44444444-4444-4444-8444-444444444444\",\"status\":\"open\","
+    "\"kanaal\":\"chat\",\"plaatsgevondenOp\":\"2026-11-01T08:16:40Z\"}');"
+    "INSERT INTO outbox VALUES (1, '" V1_A "', 1, 'put', 1793520300),"
+    " (2, '" V1_A "', 2, 'put', 1793520350), (3, '" V1_B "', 2, 'delete', 1793520400);"
+    "INSERT INTO audit VALUES (1, '" V1_A "', 'correct', 2, 'agent-a', 1793520350);"
+    "INSERT INTO searches (at, query, n_results, opened_item, used) VALUES"
+    " (1793520010, 'paspoort', 3, 'vac-1', 1), (1793520020, 'hondenbelasting', 0, NULL, 0);",
+    NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = vb_contact_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_contact_store_get_schema_version (store), ==, 2);
+  g_assert_true (g_uuid_string_is_valid (vb_contact_store_get_installation_id (store)));
+  installation = g_strdup (vb_contact_store_get_installation_id (store));
+
+  /* Everything is still there. */
+  a = vb_contact_store_get (store, V1_A, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_contact_get_status (a), ==, VB_CONTACT_FINISHED);
+  g_assert_cmpint (vb_contact_get_revision (a), ==, 2);
+  g_assert_cmpstr (vb_contact_get_agent (a), ==, "agent-a");
+  g_assert_cmpstr (vb_contact_get_caller_name (a), ==, "A. Bakker");
+  g_assert_cmpstr (vb_contact_get_notes (a), ==, "Notitie");
+  g_assert_cmpint (vb_contact_get_duration (a), ==, 300);
+  g_assert_cmpuint (vb_contact_get_n_questions (a), ==, 2);
+  g_assert_cmpstr (vb_contact_get_question (a, 1)->outcome, ==, "terugbelverzoek");
+  cb = vb_contact_get_callback (a);
+  g_assert_nonnull (cb);
+  g_assert_cmpstr (cb->phone, ==, "0612345678");
+  g_assert_cmpint (cb->created, ==, 1793520300);
+  b = vb_contact_store_get (store, V1_B, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_contact_get_status (b), ==, VB_CONTACT_DELETED);
+  drafts = vb_contact_store_list_drafts (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (drafts->len, ==, 1);
+  callbacks = vb_contact_store_list_callbacks (store, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (callbacks->len, ==, 1);
+  g_assert_cmpint (vb_contact_store_outbox_size (store), ==, 3);
+
+  /* The aggregates were built from the rows: the same figures as the rows give. */
+  stats = vb_stats_compute (store, kcc, 1793487600, 1793574000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (stats, "contacts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (stats, "questions"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (stats, "questions_kcc"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (stats, "searches_total"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (stats, "callbacks_open"), ==, 1);
+  g_clear_object (&store);
+
+  db = open_raw (path);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM searches WHERE remote_id IS NULL"), ==, 2);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM audit"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT value FROM meta WHERE key = 'searches_uploaded'"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM stats_counts WHERE level = 0"
+                                  " AND kind = 1"), ==, 1);
+  sqlite3_close (db);
+
+  /* The installation id is made once. */
+  store = vb_contact_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vb_contact_store_get_installation_id (store), ==, installation);
+  g_clear_object (&store);
+  vb_test_rmdir (dir);
+}
+
+/* ---- sync ---- */
+
+static JsonObject *
+peek_one (JsonArray *array,
+          guint      index)
+{
+  g_assert_cmpuint (index, <, json_array_get_length (array));
+  return json_array_get_object_element (array, index);
+}
+
+static void
+test_outbox_peek_ack (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContact) a = make_contact ("telefoon", 1, VB_CONTACT_OUTCOME_CALLBACK);
+  g_autoptr(VbContact) b = make_contact ("balie", 1, "zelf");
+  g_autoptr(VbContact) back = NULL;
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) first = NULL;
+  g_autoptr(JsonArray) empty = NULL;
+  VbCallback *cb;
+  JsonObject *entry;
+  gint64 a_id;
+
+  cb = vb_contact_ensure_callback (a);
+  vb_callback_set_name (cb, "A. Bakker");
+  vb_callback_set_phone (cb, "0612345678");
+  vb_callback_set_afdeling (cb, "burgerzaken");
+  vb_contact_set_caller_name (a, "A. Bakker");
+  g_assert_true (vb_contact_store_finish (f->store, a, &error));
+  vb_contact_set_notes (a, "Gecorrigeerd");
+  g_assert_true (vb_contact_store_correct (f->store, a, &error));
+  g_assert_true (vb_contact_store_finish (f->store, b, &error));
+  g_assert_true (vb_contact_store_delete (f->store, vb_contact_get_uuid (b), "agent-a", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_contact_store_outbox_size (f->store), ==, 4);
+
+  /* One entry per contact, its newest revision, oldest first; the older ones are gone. */
+  first = vb_contact_store_outbox_peek (f->store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (first), ==, 1);
+  g_assert_cmpint (vb_contact_store_outbox_size (f->store), ==, 2);
+  entries = vb_contact_store_outbox_peek (f->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (entries), ==, 2);
+  entry = peek_one (entries, 0);
+  a_id = json_object_get_int_member (entry, "outbox_id");
+  g_assert_cmpint (a_id, ==, json_object_get_int_member (peek_one (first, 0), "outbox_id"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "uuid"), ==, vb_contact_get_uuid (a));
+  g_assert_cmpint (json_object_get_int_member (entry, "revision"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (entry, "kind"), ==, "put");
+
+  /* The upload shape of the stored contact, callback included, parses back losslessly. */
+  back = vb_contact_new_from_json (json_object_get_member (entry, "contact"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_contact_get_revision (back), ==, 2);
+  g_assert_cmpstr (vb_contact_get_notes (back), ==, "Gecorrigeerd");
+  g_assert_cmpstr (vb_contact_get_caller_name (back), ==, "A. Bakker");
+  g_assert_cmpstr (vb_contact_get_agent (back), ==, "agent-a");
+  g_assert_cmpint (vb_contact_get_started (back), ==, vb_contact_get_started (a));
+  g_assert_cmpint (vb_contact_get_ended (back), ==, vb_contact_get_ended (a));
+  cb = vb_contact_get_callback (back);
+  g_assert_nonnull (cb);
+  g_assert_cmpstr (cb->phone, ==, "0612345678");
+  g_assert_cmpstr (cb->uuid, ==, vb_contact_get_callback (a)->uuid);
+  g_assert_cmpint (cb->created, ==, vb_contact_get_callback (a)->created);
+  g_assert_cmpint (cb->created, >, 0);
+
+  entry = peek_one (entries, 1);
+  g_assert_cmpstr (json_object_get_string_member (entry, "uuid"), ==, vb_contact_get_uuid (b));
+  g_assert_cmpstr (json_object_get_string_member (entry, "kind"), ==, "delete");
+  g_assert_cmpint (json_object_get_int_member (entry, "revision"), ==, 2);
+  g_assert_false (json_object_has_member (entry, "contact"));
+
+  /* Acknowledged entries go; an unknown id is no error. */
+  g_assert_true (vb_contact_store_outbox_ack (f->store, a_id, &error));
+  g_assert_true (vb_contact_store_outbox_ack (f->store, a_id, &error));
+  g_assert_true (vb_contact_store_outbox_ack (f->store, 999999, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_contact_store_outbox_size (f->store), ==, 1);
+  g_assert_true (vb_contact_store_outbox_ack (f->store,
+                                              json_object_get_int_member (entry, "outbox_id"),
+                                              &error));
+  empty = vb_contact_store_outbox_peek (f->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (empty), ==, 0);
+}
+
+static void
+test_searches_peek_ack (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) two = NULL;
+  g_autoptr(JsonArray) rest = NULL;
+  g_autoptr(JsonArray) none = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autofree char *id = NULL;
+  const char *installation = vb_contact_store_get_installation_id (f->store);
+  JsonObject *s;
+  gint64 last = -1;
+
+  g_assert_true (g_uuid_string_is_valid (installation));
+  g_assert_true (vb_contact_store_log_search (f->store, "paspoort 0612345678", 3, "vac-1", NULL));
+  g_assert_true (vb_contact_store_log_search (f->store, "hondenbelasting", 0, NULL, NULL));
+  g_assert_true (vb_contact_store_log_search (f->store, "afval", 5, NULL, NULL));
+  g_assert_true (vb_contact_store_mark_search_used (f->store, "vac-1", NULL));
+
+  two = vb_contact_store_searches_peek (f->store, 2, &last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (two), ==, 2);
+  g_assert_cmpint (last, ==, 2);
+  s = peek_one (two, 0);
+  id = g_strdup_printf ("%s:1", installation);
+  g_assert_cmpstr (json_object_get_string_member (s, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (s, "query"), ==, "paspoort [telefoon]");
+  g_assert_cmpint (json_object_get_int_member (s, "n_results"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (s, "opened_item"), ==, "vac-1");
+  g_assert_true (json_object_get_boolean_member (s, "used"));
+  at = g_date_time_new_from_iso8601 (json_object_get_string_member (s, "at"), NULL);
+  g_assert_nonnull (at);
+  g_assert_cmpint (ABS (g_date_time_to_unix (at) - g_get_real_time () / G_USEC_PER_SEC), <, 60);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (s, "at"), "Z"));
+  s = peek_one (two, 1);
+  g_assert_true (json_object_get_null_member (s, "opened_item"));
+  g_assert_false (json_object_get_boolean_member (s, "used"));
+
+  /* Not acknowledged: the same again. Acknowledged: the rest; it never goes back. */
+  g_clear_pointer (&two, json_array_unref);
+  two = vb_contact_store_searches_peek (f->store, 2, &last, &error);
+  g_assert_cmpuint (json_array_get_length (two), ==, 2);
+  g_assert_true (vb_contact_store_searches_ack (f->store, last, &error));
+  g_assert_true (vb_contact_store_searches_ack (f->store, 1, &error));
+  g_assert_no_error (error);
+  rest = vb_contact_store_searches_peek (f->store, 10, &last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (rest), ==, 1);
+  g_assert_cmpint (last, ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (peek_one (rest, 0), "query"), ==, "afval");
+  g_assert_true (vb_contact_store_searches_ack (f->store, last, &error));
+  none = vb_contact_store_searches_peek (f->store, 10, &last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (none), ==, 0);
+  g_assert_cmpint (last, ==, 0);
+}
+
+/* A second store, as the server keeps it. */
+static VbContactStore *
+open_server (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "server.db", NULL);
+  VbContactStore *server = vb_contact_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return server;
+}
+
+/* What the client uploads for @contact: parsed again, as the server gets it. */
+static VbContact *
+uploaded (VbContact *contact)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = vb_contact_to_json (contact);
+  g_autofree char *text = json_to_string (node, FALSE);
+  g_autoptr(JsonNode) parsed = json_from_string (text, &error);
+  VbContact *copy;
+
+  g_assert_no_error (error);
+  copy = vb_contact_new_from_json (parsed, &error);
+  g_assert_no_error (error);
+  return copy;
+}
+
+static gboolean
+receive (VbContactStore *server,
+         VbContact      *contact,
+         int             revision)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContact) copy = uploaded (contact);
+  gboolean applied = -1;
+
+  g_assert_true (vb_contact_store_receive (server, copy, revision, &applied, &error));
+  g_assert_no_error (error);
+  return applied;
+}
+
+static void
+test_receive (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContactStore) server = open_server (f);
+  g_autoptr(VbContact) a = make_contact ("telefoon", 2, VB_CONTACT_OUTCOME_CALLBACK);
+  g_autoptr(VbContact) stored = NULL;
+  g_autoptr(VbContact) invalid = NULL;
+  g_autoptr(GPtrArray) callbacks = NULL;
+  g_auto(GStrv) consulted = NULL;
+  const char *uuid = vb_contact_get_uuid (a);
+  VbCallback *cb;
+  gboolean applied = -1;
+
+  cb = vb_contact_ensure_callback (a);
+  vb_callback_set_name (cb, "A. Bakker");
+  vb_callback_set_phone (cb, "0612345678");
+  vb_callback_set_preferred_time (cb, "na 14.00");
+  vb_callback_set_afdeling (cb, "burgerzaken");
+  vb_contact_set_caller_phone (a, "0612345678");
+  vb_contact_add_consulted (a, "vac-7");
+  g_assert_true (vb_contact_store_finish (f->store, a, &error));
+  g_assert_no_error (error);
+
+  /* New: stored as finished, with everything a back office needs; a retry changes nothing. */
+  g_assert_true (receive (server, a, 1));
+  g_assert_false (receive (server, a, 1));
+  stored = vb_contact_store_get (server, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_contact_get_status (stored), ==, VB_CONTACT_FINISHED);
+  g_assert_cmpint (vb_contact_get_revision (stored), ==, 1);
+  g_assert_cmpstr (vb_contact_get_agent (stored), ==, "agent-a");
+  g_assert_cmpstr (vb_contact_get_channel (stored), ==, "telefoon");
+  g_assert_cmpstr (vb_contact_get_caller_phone (stored), ==, "0612345678");
+  g_assert_cmpint (vb_contact_get_started (stored), ==, vb_contact_get_started (a));
+  g_assert_cmpint (vb_contact_get_ended (stored), ==, vb_contact_get_ended (a));
+  g_assert_cmpuint (vb_contact_get_n_questions (stored), ==, 2);
+  g_assert_cmpstr (vb_contact_get_question (stored, 1)->item_id, ==, "vac-2");
+  consulted = vb_contact_dup_consulted (stored);
+  g_assert_cmpstr (consulted[0], ==, "vac-7");
+  callbacks = vb_contact_store_list_callbacks (server, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (callbacks->len, ==, 1);
+  cb = g_ptr_array_index (callbacks, 0);
+  g_assert_cmpstr (cb->phone, ==, "0612345678");
+  g_assert_cmpstr (cb->name, ==, "A. Bakker");
+  g_assert_cmpstr (cb->preferred_time, ==, "na 14.00");
+  g_assert_cmpstr (cb->contact_uuid, ==, uuid);
+  g_assert_cmpint (cb->created, ==, vb_contact_get_callback (a)->created);
+  g_assert_cmpint (vb_contact_store_outbox_size (server), ==, 0);
+
+  /* A correction: newest wins; an older revision arriving late changes nothing. */
+  vb_contact_set_notes (a, "Tweede versie");
+  g_assert_true (vb_contact_store_correct (f->store, a, &error));
+  g_assert_true (receive (server, a, 2));
+  vb_contact_set_notes (a, "Oude versie");
+  g_assert_false (receive (server, a, 1));
+  g_clear_object (&stored);
+  stored = vb_contact_store_get (server, uuid, &error);
+  g_assert_cmpstr (vb_contact_get_notes (stored), ==, "Tweede versie");
+  g_assert_cmpint (vb_contact_get_revision (stored), ==, 2);
+
+  /* A deletion wins over an older or equal PUT; twice is once. */
+  g_assert_true (vb_contact_store_receive_delete (server, uuid, 3, "agent-b", &error));
+  g_assert_true (vb_contact_store_receive_delete (server, uuid, 3, "agent-b", &error));
+  g_assert_no_error (error);
+  g_assert_false (receive (server, a, 3));
+  g_clear_object (&stored);
+  stored = vb_contact_store_get (server, uuid, &error);
+  g_assert_cmpint (vb_contact_get_status (stored), ==, VB_CONTACT_DELETED);
+  g_assert_cmpint (vb_contact_get_revision (stored), ==, 3);
+  g_assert_null (vb_contact_get_caller_phone (stored));
+  g_assert_null (vb_contact_get_callback (stored));
+  g_assert_cmpuint (vb_contact_get_n_questions (stored), ==, 0);
+  g_assert_cmpint (vb_contact_store_outbox_size (server), ==, 0);
+
+  /* Invalid uploads are refused with a clear error, and nothing is stored. */
+  invalid = vb_contact_new ("telefoon", "agent-a");
+  g_assert_false (vb_contact_store_receive (server, invalid, 1, &applied, &error));
+  g_assert_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no question"));
+  g_assert_false (applied);
+  g_clear_error (&error);
+  g_assert_false (vb_contact_store_receive (server, a, 0, &applied, &error));
+  g_assert_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID);
+  g_clear_error (&error);
+  vb_contact_store_set_outcomes (server, (const char *const[]) { "zelf", NULL });
+  g_assert_false (vb_contact_store_receive (server, a, 9, &applied, &error));
+  g_assert_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_object (&stored);
+  stored = vb_contact_store_get (server, uuid, &error);
+  g_assert_cmpint (vb_contact_get_status (stored), ==, VB_CONTACT_DELETED);
+}
+
+static void
+test_receive_delete_first (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContactStore) server = open_server (f);
+  g_autoptr(VbContact) a = make_contact ("chat", 1, "zelf");
+  g_autoptr(VbContact) stored = NULL;
+  const char *uuid = vb_contact_get_uuid (a);
+
+  /* The deletion overtakes the PUT: a bare tombstone that the late PUT cannot revive. */
+  g_assert_true (vb_contact_store_receive_delete (server, uuid, 2, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vb_contact_store_finish (f->store, a, &error));
+  g_assert_false (receive (server, a, 1));
+  g_assert_false (receive (server, a, 2));
+  stored = vb_contact_store_get (server, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vb_contact_get_status (stored), ==, VB_CONTACT_DELETED);
+  g_assert_cmpint (vb_contact_get_revision (stored), ==, 2);
+
+  /* A newer revision than the tombstone is newer: it wins. */
+  g_assert_true (receive (server, a, 3));
+  g_clear_object (&stored);
+  stored = vb_contact_store_get (server, uuid, &error);
+  g_assert_cmpint (vb_contact_get_status (stored), ==, VB_CONTACT_FINISHED);
+  g_assert_cmpint (vb_contact_get_revision (stored), ==, 3);
+  g_assert_cmpuint (vb_contact_get_n_questions (stored), ==, 1);
+
+  g_assert_false (vb_contact_store_receive_delete (server, "not-a-uuid", 1, NULL, &error));
+  g_assert_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID);
+}
+
+static void
+test_receive_purge (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContactStore) server = open_server (f);
+  g_autoptr(VbContact) old = make_contact ("telefoon", 1, VB_CONTACT_OUTCOME_CALLBACK);
+  g_autoptr(VbContact) recent = make_contact ("telefoon", 1, "zelf");
+  g_autoptr(VbContact) stored = NULL;
+  g_autoptr(GPtrArray) callbacks = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  VbCallback *cb;
+
+  /* Received contacts keep the client's times: the retention period counts from them. */
+  vb_contact_set_started (old, now - 40 * DAY);
+  vb_contact_set_ended (old, now - 40 * DAY + 120);
+  vb_contact_set_caller_name (old, "A. Bakker");
+  vb_contact_set_notes (old, "Persoonlijk");
+  cb = vb_contact_ensure_callback (old);
+  vb_callback_set_name (cb, "A. Bakker");
+  vb_callback_set_phone (cb, "0612345678");
+  vb_callback_set_note (cb, "Bellen");
+  g_assert_true (vb_contact_store_finish (f->store, old, &error));
+  vb_contact_set_caller_name (recent, "B. Jansen");
+  g_assert_true (vb_contact_store_finish (f->store, recent, &error));
+  g_assert_no_error (error);
+  g_assert_true (receive (server, old, 1));
+  g_assert_true (receive (server, recent, 1));
+
+  g_assert_cmpuint (vb_contact_store_purge (server, 30, now, &error), ==, 1);
+  g_assert_no_error (error);
+  stored = vb_contact_store_get (server, vb_contact_get_uuid (old), &error);
+  g_assert_true (vb_contact_is_purged (stored));
+  g_assert_null (vb_contact_get_caller_name (stored));
+  g_assert_null (vb_contact_get_notes (stored));
+  g_assert_null (vb_contact_get_callback (stored)->phone);
+  g_assert_null (vb_contact_get_callback (stored)->name);
+  g_assert_null (vb_contact_get_callback (stored)->note);
+  g_clear_object (&stored);
+  stored = vb_contact_store_get (server, vb_contact_get_uuid (recent), &error);
+  g_assert_cmpstr (vb_contact_get_caller_name (stored), ==, "B. Jansen");
+
+  /* A later correction of a purged contact does not bring the personal fields back. */
+  vb_contact_set_notes (old, "Nog steeds persoonlijk");
+  g_assert_true (vb_contact_store_correct (f->store, old, &error));
+  g_assert_true (receive (server, old, 2));
+  g_clear_object (&stored);
+  stored = vb_contact_store_get (server, vb_contact_get_uuid (old), &error);
+  g_assert_null (vb_contact_get_notes (stored));
+  g_assert_null (vb_contact_get_callback (stored)->phone);
+}
+
+static JsonArray *
+parse_array (const char *text)
+{
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+
+  g_assert_nonnull (node);
+  return json_array_ref (json_node_get_array (node));
+}
+
+static void
+test_receive_searches (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContactStore) server = open_server (f);
+  g_autoptr(JsonArray) batch = NULL;
+  g_autoptr(JsonArray) bad = NULL;
+  g_autoptr(JsonArray) peeked = NULL;
+  g_autofree char *db_path = g_build_filename (f->dir, "server.db", NULL);
+  gint64 last = 0;
+  guint n_new = 99;
+  sqlite3 *db;
+
+  /* What a client uploads goes in once, however often it is sent. */
+  g_assert_true (vb_contact_store_log_search (f->store, "paspoort", 3, "vac-1", NULL));
+  g_assert_true (vb_contact_store_log_search (f->store, "hondenbelasting", 0, NULL, NULL));
+  peeked = vb_contact_store_searches_peek (f->store, 10, &last, &error);
+  g_assert_no_error (error);
+  g_assert_true (vb_contact_store_receive_searches (server, peeked, &n_new, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_new, ==, 2);
+  g_assert_true (vb_contact_store_receive_searches (server, peeked, &n_new, &error));
+  g_assert_cmpuint (n_new, ==, 0);
+
+  batch = parse_array ("[{\"id\": \"other:1\", \"at\": \"2026-11-01T08:00:00Z\","
+                       " \"query\": \"afval\", \"n_results\": 4, \"opened_item\": null,"
+                       " \"used\": false},"
+                       " {\"id\": \"other:2\", \"at\": \"2026-11-01T08:01:00Z\","
+                       " \"query\": \"bel 0612345678\", \"n_results\": 0}]");
+  g_assert_true (vb_contact_store_receive_searches (server, batch, &n_new, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_new, ==, 2);
+
+  /* One malformed element fails the whole batch, and the message names it. */
+  bad = parse_array ("[{\"id\": \"other:3\", \"at\": \"2026-11-01T08:02:00Z\","
+                     " \"query\": \"afval\", \"n_results\": 1},"
+                     " {\"id\": \"other:4\", \"at\": \"gisteren\", \"query\": \"x\","
+                     " \"n_results\": 1}]");
+  g_assert_false (vb_contact_store_receive_searches (server, bad, &n_new, &error));
+  g_assert_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Search 1 "));
+  g_assert_cmpuint (n_new, ==, 0);
+  g_clear_error (&error);
+  g_clear_pointer (&bad, json_array_unref);
+  bad = parse_array ("[{\"id\": \"other:5\", \"at\": \"2026-11-01T08:02:00Z\","
+                     " \"query\": \"afval\", \"n_results\": -1}]");
+  g_assert_false (vb_contact_store_receive_searches (server, bad, &n_new, &error));
+  g_assert_nonnull (strstr (error->message, "Search 0 "));
+  g_clear_error (&error);
+
+  g_clear_object (&server);
+  db = open_raw (db_path);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM searches"), ==, 4);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM searches WHERE remote_id = 'other:3'"),
+                   ==, 0);
+  /* Redacted again on arrival, in case a client did not. */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM searches WHERE query = 'bel [telefoon]'"),
+                   ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT at FROM searches WHERE remote_id = 'other:1'"), ==,
+                   1793520000);
+  sqlite3_close (db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1635,6 +2223,13 @@ main (int    argc,
   ADD ("/contacts/errors/read-only", test_read_only);
   ADD ("/contacts/errors/disk-full", test_disk_full);
   ADD ("/contacts/async", test_async);
+  g_test_add_func ("/contacts/schema/v1-migrates", test_schema_v1_migrates);
+  ADD ("/contacts/sync/outbox", test_outbox_peek_ack);
+  ADD ("/contacts/sync/searches", test_searches_peek_ack);
+  ADD ("/contacts/sync/receive", test_receive);
+  ADD ("/contacts/sync/receive-delete-first", test_receive_delete_first);
+  ADD ("/contacts/sync/receive-purge", test_receive_purge);
+  ADD ("/contacts/sync/receive-searches", test_receive_searches);
 
 #undef ADD
   return g_test_run ();

@@ -6,6 +6,7 @@
 
 #include "vb-contact-store.h"
 #include "vb-stats.h"
+#include "vb-stats-private.h"
 #include "vb-test-util.h"
 
 /* The period: 24 to 26 October 2026 in Europe/Amsterdam. Summer time ends on the 25th at
@@ -109,6 +110,9 @@ fixture_set_up (Fixture       *f,
   g_assert_true (vb_contact_store_log_search (f->store, "hondenbelasting", 0, NULL, NULL));
   g_assert_true (vb_contact_store_log_search (f->store, "afval", 5, "vac-2", NULL));
   g_assert_true (vb_contact_store_exec (f->store, "UPDATE searches SET at = 1792843200", NULL));
+  /* Plain SQL passes the statistics aggregates by. */
+  g_assert_true (vb_contact_store_rebuild_stats (f->store, &error));
+  g_assert_no_error (error);
 
   g_free (add_contact (f, "telefoon", 1792828800, 1792828800 + 100, q1, 1));
   g_free (add_contact (f, "balie", 1792878600, 1792880400, q2, 2));
@@ -311,8 +315,8 @@ static void
 test_long_period (Fixture       *f,
                   gconstpointer  data)
 {
-  /* Longer than 7 days, so read in parts on several threads (one per processor) and merged:
-   * C1..C4 and C6. KCC contacts C1, C3, C6: 3 / 5 = 0.6; questions 5 + 1 = 6, KCC 3 + 1 = 4.
+  /* 43 whole local days (4 October to 15 November), read from the day aggregates: C1..C4 and
+   * C6. KCC contacts C1, C3, C6: 3 / 5 = 0.6; questions 5 + 1 = 6, KCC 3 + 1 = 4.
    * Durations 100 1800 300 200 60: sorted 60 100 200 300 1800, median 200, average
    * 2460 / 5 = 492. Hours: C6 started 10:00Z = 12:00 CEST. */
   g_autoptr(JsonObject) stats = compute (f, FROM - 20 * 86400, TO + 20 * 86400);
@@ -436,6 +440,379 @@ test_empty_log (Fixture       *f,
                     3);
 }
 
+static void
+on_computed_for_agent (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  JsonObject **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = vb_stats_compute_for_agent_finish (VB_CONTACT_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_agent (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) all = compute (f, FROM, TO);
+  g_autoptr(JsonObject) mine = NULL;
+  g_autoptr(JsonObject) none = NULL;
+  g_autoptr(JsonNode) all_node = NULL;
+  g_autoptr(JsonNode) mine_node = NULL;
+  JsonObject *other = NULL;
+  const Q q[] = { { "vac-3", NULL, "zelf", "afval" } };
+  g_autofree char *all_text = NULL;
+  g_autofree char *mine_text = NULL;
+
+  /* Every contact of the fixture is agent-a's: the same figures as everyone's. */
+  mine = vb_stats_compute_for_agent (f->store, kcc_outcomes, FROM, TO, "agent-a", &error);
+  g_assert_no_error (error);
+  all_node = json_node_init_object (json_node_alloc (), all);
+  mine_node = json_node_init_object (json_node_alloc (), mine);
+  all_text = json_to_string (all_node, FALSE);
+  mine_text = json_to_string (mine_node, FALSE);
+  g_assert_cmpstr (mine_text, ==, all_text);
+
+  /* Another agent's contact: only in that agent's figures (and everyone's). The search log is
+   * anonymous: the same for every agent. */
+  {
+    g_autoptr(VbContact) contact = vb_contact_new ("balie", "agent-b");
+    VbContactQuestion *question = vb_contact_add_question (contact);
+
+    vb_contact_set_started (contact, 1792915200);   /* 2026-10-25T08:00Z */
+    vb_contact_set_ended (contact, 1792915200 + 50);
+    vb_contact_question_set_used (question, q[0].item, NULL, "Title");
+    vb_contact_question_set_outcome (question, q[0].outcome);
+    vb_contact_question_set_afdeling (question, q[0].afdeling);
+    g_assert_true (vb_contact_store_finish (f->store, contact, &error));
+    g_assert_no_error (error);
+  }
+  vb_stats_compute_for_agent_async (f->store, kcc_outcomes, FROM, TO, "agent-b", NULL,
+                                    on_computed_for_agent, &other);
+  while (other == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (json_object_get_int_member (other, "contacts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (other, "contacts_kcc"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (other,
+                                                                 "handling_time_median_s"),
+                                  50.0, 1e-9);
+  g_assert_cmpint (json_object_get_int_member (other, "callbacks_open"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (other, "searches_total"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (other,
+                                                                              "previous"),
+                                               "contacts"), ==, 0);
+  json_object_unref (other);
+
+  none = vb_stats_compute_for_agent (f->store, kcc_outcomes, FROM, TO, "agent-z", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (none, "contacts"), ==, 0);
+  g_assert_true (json_object_get_null_member (none, "handling_time_median_s"));
+  g_clear_pointer (&mine, json_object_unref);
+  mine = vb_stats_compute_for_agent (f->store, kcc_outcomes, FROM, TO, NULL, &error);
+  g_assert_cmpint (json_object_get_int_member (mine, "contacts"), ==, 5);
+}
+
+/* ---- the aggregates against the rows ---- */
+
+static const char *const random_outcomes[] = { "zelf", "informatie", "doorverbonden",
+                                               VB_CONTACT_OUTCOME_CALLBACK, "afspraak" };
+static const char *const random_channels[] = { "telefoon", "balie", "e-mail", "chat" };
+static const char *const random_afdelingen[] = { "burgerzaken", "belastingen", "afval", NULL };
+static const char *const random_agents[] = { "agent-a", "agent-b", "agent-c" };
+
+/* Random times from 1 March to 30 November 2026 (both DST changes), a third of them within
+ * an hour of a local midnight or of the changes at 01:00Z on 29 March and 25 October. */
+static gint64
+random_time (void)
+{
+  static const gint64 edges[] = { 1774738800 /* 2026-03-29T01:00Z */,
+                                  1792890000 /* 2026-10-25T01:00Z */ };
+  gint64 first = 1772319600;   /* 2026-03-01T00:00+01:00 */
+  gint64 last = 1796079600;    /* 2026-12-01T00:00+01:00 */
+  gint64 t = first + (gint64) (g_test_rand_double () * (last - first));
+
+  switch (g_test_rand_int_range (0, 6))
+    {
+    case 0:
+      {
+        g_autoptr(GTimeZone) tz = vb_contact_dup_time_zone ();
+        g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+        g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+        g_autoptr(GDateTime) midnight = g_date_time_new (tz, g_date_time_get_year (local),
+                                                         g_date_time_get_month (local),
+                                                         g_date_time_get_day_of_month (local),
+                                                         0, 0, 0);
+
+        return g_date_time_to_unix (midnight) + g_test_rand_int_range (-3600, 3600);
+      }
+    case 1:
+      return edges[g_test_rand_int_range (0, 2)] + g_test_rand_int_range (-7200, 7200);
+    default:
+      return t;
+    }
+}
+
+static void
+random_questions (VbContact *contact)
+{
+  guint n = g_test_rand_int_range (1, 4);
+
+  while (vb_contact_get_n_questions (contact) > 0)
+    vb_contact_remove_question (contact, 0);
+  vb_contact_clear_callback (contact);
+  for (guint i = 0; i < n; i++)
+    {
+      VbContactQuestion *q = vb_contact_add_question (contact);
+      const char *outcome = random_outcomes[g_test_rand_int_range (0, 5)];
+      g_autofree char *item = g_strdup_printf (g_test_rand_bit () ? "vac-%d" : "pdc-%d",
+                                               g_test_rand_int_range (0, 12));
+
+      if (g_test_rand_int_range (0, 5) == 0)
+        vb_contact_question_set_subject (q, "Iets anders");
+      else
+        vb_contact_question_set_used (q, item, g_test_rand_bit () ? "kosten" : NULL, "Titel");
+      vb_contact_question_set_outcome (q, outcome);
+      vb_contact_question_set_afdeling (q, random_afdelingen[g_test_rand_int_range (0, 4)]);
+      if (g_str_equal (outcome, VB_CONTACT_OUTCOME_CALLBACK))
+        vb_callback_set_phone (vb_contact_ensure_callback (contact), "0201234567");
+    }
+}
+
+static void
+random_contact (Fixture    *f,
+                GPtrArray  *uuids)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContact) contact = vb_contact_new (random_channels[g_test_rand_int_range (0, 4)],
+                                                 random_agents[g_test_rand_int_range (0, 3)]);
+  gint64 started = random_time ();
+
+  vb_contact_set_started (contact, started);
+  /* Some take 0 s; ties make the median's middle pair fall on equal times. */
+  vb_contact_set_ended (contact, started + 30 * g_test_rand_int_range (0, 40));
+  random_questions (contact);
+  g_assert_true (vb_contact_store_finish (f->store, contact, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (uuids, g_strdup (vb_contact_get_uuid (contact)));
+}
+
+/* A random period: whole local days (a DST day among them, whole months), or any times. */
+static void
+random_period (gint64 *from,
+               gint64 *to)
+{
+  static const char *const dates[] = { "2026-03-01", "2026-03-28", "2026-03-29", "2026-03-30",
+                                       "2026-04-01", "2026-05-31", "2026-06-15", "2026-09-30",
+                                       "2026-10-01", "2026-10-24", "2026-10-25", "2026-10-26",
+                                       "2026-11-01", "2026-11-30" };
+  gint64 a, b, ignored;
+
+  if (g_test_rand_bit ())
+    {
+      const char *first = dates[g_test_rand_int_range (0, G_N_ELEMENTS (dates))];
+      const char *last = dates[g_test_rand_int_range (0, G_N_ELEMENTS (dates))];
+
+      if (strcmp (first, last) > 0)
+        {
+          const char *swap = first;
+
+          first = last;
+          last = swap;
+        }
+      g_assert_true (vb_contact_parse_date_range (first, last, &a, &ignored, NULL));
+      g_assert_true (vb_contact_parse_date_range (last, last, &ignored, &b, NULL));
+    }
+  else
+    {
+      a = random_time ();
+      b = g_test_rand_bit () ? random_time () : a + g_test_rand_int_range (0, 3 * 86400);
+    }
+  *from = MIN (a, b);
+  *to = MAX (a, b);
+}
+
+static char *
+stats_text (JsonObject *stats)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), stats);
+
+  return json_to_string (node, TRUE);
+}
+
+static void
+assert_same_stats (Fixture            *f,
+                   const char *const  *kcc,
+                   gint64              from,
+                   gint64              to,
+                   const char         *agent)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fast = vb_stats_compute_for_agent (f->store, kcc, from, to, agent,
+                                                           &error);
+  g_autoptr(JsonObject) slow = NULL;
+  g_autofree char *fast_text = NULL;
+  g_autofree char *slow_text = NULL;
+
+  g_assert_no_error (error);
+  slow = vb_stats_compute_scan (f->store, kcc, from, to, agent, &error);
+  g_assert_no_error (error);
+  fast_text = stats_text (fast);
+  slow_text = stats_text (slow);
+  if (g_strcmp0 (fast_text, slow_text) != 0)
+    g_test_message ("period %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", agent %s", from, to,
+                    agent != NULL ? agent : "(all)");
+  g_assert_cmpstr (fast_text, ==, slow_text);
+}
+
+static void
+assert_random_periods (Fixture *f,
+                       guint    n)
+{
+  static const char *const only_zelf[] = { "zelf", NULL };
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 from, to;
+
+      random_period (&from, &to);
+      assert_same_stats (f, kcc_outcomes, from, to, NULL);
+      if (i % 4 == 0)
+        assert_same_stats (f, only_zelf, from, to, NULL);
+      if (i % 4 == 1)
+        assert_same_stats (f, NULL, from, to, NULL);
+      if (i % 4 == 2)
+        assert_same_stats (f, kcc_outcomes, from, to, random_agents[i % 3]);
+    }
+  /* The whole log, and the period of the fixture. */
+  assert_same_stats (f, kcc_outcomes, 1772319600, 1796079600, NULL);
+  assert_same_stats (f, kcc_outcomes, FROM, TO, NULL);
+}
+
+static void
+test_aggregates_random (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonArray) searches = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbContactStore) server = NULL;
+  g_autofree char *server_path = g_build_filename (f->dir, "server.db", NULL);
+  VbContactStore *client;
+  guint n_new;
+
+  /* Searches spread over the months (received, as on the server: the only way to give them
+   * other times than now), with queries that repeat. */
+  for (guint i = 0; i < 400; i++)
+    {
+      JsonObject *s = json_object_new ();
+      g_autofree char *id = g_strdup_printf ("test:%u", i);
+      g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (random_time ());
+      g_autofree char *at_text = g_date_time_format_iso8601 (at);
+      g_autofree char *query = g_strdup_printf ("zoekterm %d", g_test_rand_int_range (0, 30));
+      int n_results = g_test_rand_int_range (0, 3);
+
+      json_object_set_string_member (s, "id", id);
+      json_object_set_string_member (s, "at", at_text);
+      json_object_set_string_member (s, "query", query);
+      json_object_set_int_member (s, "n_results", n_results);
+      if (n_results > 0 && g_test_rand_bit ())
+        json_object_set_string_member (s, "opened_item", "vac-1");
+      json_array_add_object_element (searches, s);
+    }
+  g_assert_true (vb_contact_store_receive_searches (f->store, searches, &n_new, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 300; i++)
+    random_contact (f, uuids);
+  assert_random_periods (f, 40);
+
+  /* Corrections (other questions, another start: another day or month), deletions, closed
+   * callbacks and a purge. */
+  for (guint i = 0; i < 120; i++)
+    {
+      const char *uuid = g_ptr_array_index (uuids, g_test_rand_int_range (0, uuids->len));
+      g_autoptr(VbContact) contact = vb_contact_store_get (f->store, uuid, &error);
+
+      g_assert_no_error (error);
+      if (vb_contact_get_status (contact) != VB_CONTACT_FINISHED)
+        continue;
+      switch (g_test_rand_int_range (0, 4))
+        {
+        case 0:
+          g_assert_true (vb_contact_store_delete (f->store, uuid, "agent-a", &error));
+          break;
+        case 1:
+          {
+            gint64 started = random_time ();
+
+            vb_contact_set_started (contact, started);
+            vb_contact_set_ended (contact, started + g_test_rand_int_range (0, 900));
+          }
+          G_GNUC_FALLTHROUGH;
+        case 2:
+          random_questions (contact);
+          vb_contact_set_channel (contact, random_channels[g_test_rand_int_range (0, 4)]);
+          g_assert_true (vb_contact_store_correct (f->store, contact, &error));
+          break;
+        default:
+          if (vb_contact_get_callback (contact) != NULL)
+            g_assert_true (vb_contact_store_close_callback (f->store,
+                                                            vb_contact_get_callback (contact)->uuid,
+                                                            "agent-b", &error));
+          break;
+        }
+      g_assert_no_error (error);
+    }
+  vb_contact_store_purge (f->store, 100, 1796079600, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100; i++)
+    random_contact (f, uuids);
+  assert_random_periods (f, 40);
+
+  /* The server: the same contacts received (some twice, some deleted first), then compared. */
+  server = vb_contact_store_open (server_path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      const char *uuid = g_ptr_array_index (uuids, i);
+      g_autoptr(VbContact) contact = vb_contact_store_get (f->store, uuid, &error);
+      gboolean applied;
+
+      g_assert_no_error (error);
+      if (vb_contact_get_status (contact) == VB_CONTACT_DELETED)
+        {
+          g_assert_true (vb_contact_store_receive_delete (server, uuid,
+                                                          vb_contact_get_revision (contact),
+                                                          NULL, &error));
+          continue;
+        }
+      if (i % 7 == 0)
+        g_assert_true (vb_contact_store_receive_delete (server, uuid, 1, NULL, &error));
+      g_assert_true (vb_contact_store_receive (server, contact, vb_contact_get_revision (contact),
+                                               &applied, &error));
+      if (i % 5 == 0)
+        g_assert_true (vb_contact_store_receive (server, contact,
+                                                 vb_contact_get_revision (contact) + 1,
+                                                 &applied, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (vb_contact_store_receive_searches (server, searches, &n_new, &error));
+  g_assert_no_error (error);
+  client = g_steal_pointer (&f->store);
+  f->store = g_object_ref (server);
+  assert_random_periods (f, 30);
+  g_clear_object (&f->store);
+  f->store = client;
+
+  /* A rebuild from the rows gives the same aggregates. */
+  g_assert_true (vb_contact_store_rebuild_stats (f->store, &error));
+  g_assert_no_error (error);
+  assert_random_periods (f, 10);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -451,8 +828,11 @@ main (int    argc,
   ADD ("/stats/callbacks-overdue", test_overdue);
   ADD ("/stats/unused-items", test_unused);
   ADD ("/stats/async", test_async);
+  ADD ("/stats/agent", test_agent);
 #undef ADD
   g_test_add ("/stats/empty-log", Fixture, "empty", fixture_set_up, test_empty_log,
+              fixture_tear_down);
+  g_test_add ("/stats/aggregates-random", Fixture, NULL, fixture_set_up, test_aggregates_random,
               fixture_tear_down);
   return g_test_run ();
 }

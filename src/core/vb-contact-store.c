@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -130,6 +131,9 @@ static const struct {
     "CREATE UNIQUE INDEX searches_remote_id ON searches (remote_id);"
     "CREATE INDEX outbox_uuid ON outbox (uuid, revision);"
     "CREATE INDEX contacts_agent ON contacts (agent, started);"
+    /* The open callbacks of a period without reading its contacts (a copy of their start). */
+    "ALTER TABLE callbacks ADD COLUMN contact_started INTEGER;"
+    "CREATE INDEX callbacks_open ON callbacks (contact_started) WHERE status = 'open';"
     "CREATE TABLE stats_counts ("
     "  level INTEGER NOT NULL,"
     "  kind INTEGER NOT NULL,"
@@ -556,6 +560,23 @@ stats_add_search (GHashTable *rows,
                sign * nothing_opened);
 }
 
+static int
+compare_stats_rows (const void *p,
+                    const void *q)
+{
+  const StatsRow *x = *(StatsRow *const *) p, *y = *(StatsRow *const *) q;
+  int c;
+
+  if (x->level != y->level)
+    return x->level < y->level ? -1 : 1;
+  if (x->kind != y->kind)
+    return x->kind < y->kind ? -1 : 1;
+  if (x->bucket != y->bucket)
+    return x->bucket < y->bucket ? -1 : 1;
+  c = strcmp (x->key1, y->key1);
+  return c != 0 ? c : strcmp (x->key2, y->key2);
+}
+
 /* Writes the rows added up in @rows into stats_counts and empties @rows; a row that reaches
  * zero is removed, so the figures never list a channel or a query with a count of 0. */
 static gboolean
@@ -564,14 +585,16 @@ stats_flush (VbContactStore  *self,
              const char      *what,
              GError         **error)
 {
-  GHashTableIter iter;
-  gpointer key;
+  g_autofree gpointer *sorted = NULL;
+  guint n_rows;
   gboolean ok = TRUE;
 
-  g_hash_table_iter_init (&iter, rows);
-  while (ok && g_hash_table_iter_next (&iter, &key, NULL))
+  /* In the order of the table's key: a rebuild then appends to the B-tree. */
+  sorted = g_hash_table_get_keys_as_array (rows, &n_rows);
+  qsort (sorted, n_rows, sizeof (gpointer), compare_stats_rows);
+  for (guint i = 0; ok && i < n_rows; i++)
     {
-      StatsRow *row = key;
+      StatsRow *row = sorted[i];
       sqlite3_stmt *stmt;
       gboolean zero = FALSE;
       int rc;
@@ -701,7 +724,8 @@ stats_contact (VbContactStore  *self,
   return stats_add_contacts (self, stmt, sign, FALSE, what, error);
 }
 
-/* Builds stats_counts from the contacts and the search log (the migration to version 2). */
+/* Builds stats_counts (and callbacks.contact_started) from the contacts and the search log
+ * (the migration to version 2). */
 static gboolean
 stats_rebuild (VbContactStore  *self,
                GError         **error)
@@ -712,7 +736,9 @@ stats_rebuild (VbContactStore  *self,
   int rc, month = 0;
   gboolean ok;
 
-  if (!exec (self->db, "DELETE FROM stats_counts", what, error))
+  if (!exec (self->db, "DELETE FROM stats_counts;"
+                       "UPDATE callbacks SET contact_started = (SELECT started FROM contacts"
+                       " WHERE contacts.uuid = callbacks.contact)", what, error))
     return FALSE;
   stmt = prepare (self, STATS_CONTACT_SQL " ORDER BY c.started, c.uuid", VB_CONTACT_ERROR_WRITE,
                   what, error);
@@ -1113,9 +1139,11 @@ write_children (VbContactStore  *self,
 
   /* A callback closed meanwhile stays closed. */
   stmt = prepare (self, "INSERT INTO callbacks (uuid, contact, name, phone, preferred_time, note,"
-                        " afdeling, status, created, closed_by, closed_at)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                        " afdeling, status, created, closed_by, closed_at, contact_started)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                        " (SELECT started FROM contacts WHERE uuid = ?2))"
                         " ON CONFLICT (uuid) DO UPDATE SET name = excluded.name,"
+                        " contact_started = excluded.contact_started,"
                         " phone = excluded.phone, preferred_time = excluded.preferred_time,"
                         " note = excluded.note, afdeling = excluded.afdeling,"
                         " status = CASE WHEN status = 'done' THEN 'done' ELSE excluded.status END,"
@@ -2345,6 +2373,25 @@ vb_contact_store_outbox_size (VbContactStore *self)
   return count;
 }
 
+/* Builds the statistics aggregates again from the contacts and the search log, in one
+ * transaction: after rows were written or changed with plain SQL (vb_contact_store_exec,
+ * benchmarks, repairs). The store's own calls keep them up to date. */
+gboolean
+vb_contact_store_rebuild_stats (VbContactStore  *self,
+                                GError         **error)
+{
+  const char *what = "Cannot build the statistics";
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error) && stats_rebuild (self, error);
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 /* ---- upload (the client's sync) ---- */
 
 const char *
@@ -2453,32 +2500,42 @@ vb_contact_store_outbox_peek (VbContactStore  *self,
   return ok ? g_steal_pointer (&array) : NULL;
 }
 
+/* Runs the statement @sql with ?1 = @value as one transaction. */
+static gboolean
+write_one (VbContactStore  *self,
+           const char      *sql,
+           gint64           value,
+           const char      *what,
+           GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error);
+  if (ok)
+    stmt = prepare (self, sql, VB_CONTACT_ERROR_WRITE, what, error);
+  ok = ok && stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, value);
+      ok = step_done (self, stmt, what, error);
+    }
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 /* Removes the outbox entry @outbox_id (the server accepted it). An unknown id is no error. */
 gboolean
 vb_contact_store_outbox_ack (VbContactStore  *self,
                              gint64           outbox_id,
                              GError         **error)
 {
-  const char *what = "Cannot update the outbox";
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
 
-  g_mutex_lock (&self->lock);
-  ok = begin (self, what, error);
-  if (ok)
-    stmt = prepare (self, "DELETE FROM outbox WHERE id = ?1", VB_CONTACT_ERROR_WRITE, what,
-                    error);
-  ok = ok && stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, outbox_id);
-      ok = step_done (self, stmt, what, error);
-    }
-  ok = end (self, ok, what, error);
-  g_mutex_unlock (&self->lock);
-  return ok;
+  return write_one (self, "DELETE FROM outbox WHERE id = ?1", outbox_id,
+                    "Cannot update the outbox", error);
 }
 
 /* Up to @limit local searches not uploaded yet (see the header). One transaction. */
@@ -2548,27 +2605,11 @@ vb_contact_store_searches_ack (VbContactStore  *self,
                                gint64           last_id,
                                GError         **error)
 {
-  const char *what = "Cannot update the search log";
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
 
-  g_mutex_lock (&self->lock);
-  ok = begin (self, what, error);
-  if (ok)
-    stmt = prepare (self, "UPDATE meta SET value = max (CAST (value AS INTEGER), ?1)"
-                          " WHERE key = 'searches_uploaded'", VB_CONTACT_ERROR_WRITE, what,
-                    error);
-  ok = ok && stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, last_id);
-      ok = step_done (self, stmt, what, error);
-    }
-  ok = end (self, ok, what, error);
-  g_mutex_unlock (&self->lock);
-  return ok;
+  return write_one (self, "UPDATE meta SET value = max (CAST (value AS INTEGER), ?1)"
+                          " WHERE key = 'searches_uploaded'", last_id,
+                    "Cannot update the search log", error);
 }
 
 /* ---- receiving searches (the server) ---- */

@@ -79,6 +79,11 @@ gboolean        vb_contact_store_export           (VbContactStore  *self,
                                                    GOutputStream   *out,
                                                    GError         **error);
 gint64          vb_contact_store_outbox_size      (VbContactStore  *self);
+/* Builds the statistics aggregates (docs/statistics.md, "Speed") again from the rows, in one
+ * transaction: needed only after rows were changed with plain SQL (vb_contact_store_exec,
+ * benchmarks, repairs); every call of this store keeps them up to date itself. */
+gboolean        vb_contact_store_rebuild_stats    (VbContactStore  *self,
+                                                   GError         **error);
 /* Runs @sql on the writer connection (maintenance and tests: PRAGMAs). */
 gboolean        vb_contact_store_exec             (VbContactStore  *self,
                                                    const char      *sql,
