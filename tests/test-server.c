@@ -886,6 +886,46 @@ test_contact_delete (Fixture       *f,
   g_assert_cmpuint (count_contacts (f), ==, 0);
 }
 
+/* Personal fields older than the retention period are erased when the server starts. */
+static void
+test_retention (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(VbContact) contact = vb_contact_new_with_uuid (UUID, "telefoon", "agent-a");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(Response) r = NULL;
+  g_autoptr(VbServer) restarted = NULL;
+  g_autoptr(VbContact) before = NULL;
+  g_autoptr(VbContact) after = NULL;
+  g_autoptr(GError) error = NULL;
+  VbContactQuestion *q;
+
+  vb_contact_set_started (contact, now - 40 * 86400);
+  vb_contact_set_ended (contact, now - 40 * 86400 + 300);
+  vb_contact_set_caller_name (contact, "J. de Vries");
+  vb_contact_set_caller_phone (contact, "0612345678");
+  q = vb_contact_add_question (contact);
+  vb_contact_question_set_subject (q, "Vraag over de afvalkalender");
+  vb_contact_question_set_outcome (q, "zelf");
+  vb_contact_set_state (contact, VB_CONTACT_FINISHED, 1, FALSE);
+  node = vb_contact_to_json (contact);
+  body = json_to_string (node, FALSE);
+  r = send (f, "PUT", "/api/v1/contacts/" UUID, f->medewerker, body);
+  g_assert_cmpuint (r->status, ==, 201);
+  before = stored_contact (f);
+  g_assert_cmpstr (vb_contact_get_caller_name (before), ==, "J. de Vries");
+
+  restarted = vb_server_new (f->db, 30, &error);
+  g_assert_no_error (error);
+  after = vb_contact_store_get (vb_server_get_contacts (restarted), UUID, &error);
+  g_assert_no_error (error);
+  g_assert_true (vb_contact_is_purged (after));
+  g_assert_null (vb_contact_get_caller_name (after));
+  g_assert_null (vb_contact_get_caller_phone (after));
+}
+
 static char *
 searches_batch (guint first,
                 guint n)
@@ -1239,6 +1279,7 @@ main (int    argc,
   ADD ("/server/contacts/idempotent", test_contact_idempotent);
   ADD ("/server/contacts/revisions", test_contact_revisions);
   ADD ("/server/contacts/delete", test_contact_delete);
+  ADD ("/server/contacts/retention", test_retention);
   ADD ("/server/searches", test_searches);
   ADD ("/server/stats", test_stats);
   ADD ("/server/tls", test_tls);
