@@ -589,12 +589,11 @@ build_page (VbServer *self,
       return FALSE;
     }
   g_string_append (body, "]}");
-  remaining = query_int64 (db, "SELECT count(*) FROM changes WHERE seq > ?1", cursor, &ok);
-  if (!ok)
-    {
-      g_string_free (body, TRUE);
-      return FALSE;
-    }
+  /* The log is append-only and the store rolls a whole write back on any error, so its
+   * AUTOINCREMENT numbers have no gaps and the rows after the cursor are last - cursor (were
+   * there gaps, only the progress figure would be high; "more" stays exact). Counting them
+   * walks the table's pages: 5 ms at 10,000 changes, more than reading the page itself. */
+  remaining = last - cursor;
   {
     g_autofree char *head =
       g_strdup_printf ("{\"since\":%" G_GINT64_FORMAT ",\"cursor\":%" G_GINT64_FORMAT
