@@ -12,6 +12,7 @@
 #include "vb-html.h"
 #include "vb-importer.h"
 #include "vb-lexicon.h"
+#include "vb-outcomes.h"
 #include "vb-searcher.h"
 #include "vb-stats.h"
 #include "vb-store.h"
@@ -532,28 +533,6 @@ cmd_contacts (int    argc,
 
 /* ---- stats ---- */
 
-/* The codes of the gespreksresultaten flagged afgehandeldDoorKcc in the content's list. */
-static GStrv
-dup_kcc_outcomes (VbStore  *store,
-                  GError  **error)
-{
-  g_autoptr(JsonArray) list = vb_store_dup_list (store, "gespreksresultaten", error);
-  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
-
-  if (list == NULL)
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *obj = json_array_get_object_element (list, i);
-
-      if (obj != NULL &&
-          json_object_get_boolean_member_with_default (obj, "afgehandeldDoorKcc", FALSE) &&
-          json_object_get_string_member_with_default (obj, "code", NULL) != NULL)
-        g_strv_builder_add (codes, json_object_get_string_member (obj, "code"));
-    }
-  return g_strv_builder_end (codes);
-}
-
 static char *
 format_share (JsonObject *obj,
               const char *member)
@@ -721,7 +700,7 @@ cmd_stats (int    argc,
   store = open_store ();
   if (store == NULL)
     return EXIT_DATA;
-  kcc = dup_kcc_outcomes (store, &error);
+  kcc = vb_outcomes_dup_kcc (store, &error);
   if (kcc == NULL)
     {
       g_printerr ("vraagbaak-cli: %s\n", error->message);
