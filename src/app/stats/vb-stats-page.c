@@ -85,9 +85,9 @@ static const struct {
 } table_info[N_TABLES] = {
   { N_("Most used answers"), { N_("Answer"), N_("Kind"), N_("Times used"), NULL } },
   { N_("Answers not used in this period"), { N_("Answer"), N_("Kind"), NULL } },
-  { N_("Most frequent searches"), { N_("Search"), N_("Times"), NULL } },
+  { N_("Most frequent searches"), { N_("Query"), N_("Times"), NULL } },
   { N_("Content gaps: searches that found nothing or where nothing was opened"),
-    { N_("Search"), N_("Times"), N_("Nothing found"), N_("Nothing opened"), NULL } },
+    { N_("Query"), N_("Times"), N_("Nothing found"), N_("Nothing opened"), NULL } },
   { N_("Outcomes per department"), { N_("Department"), N_("Outcome"), N_("Questions"), NULL } },
 };
 
@@ -279,13 +279,16 @@ format_date (const char *iso,
 
 /* ---- tables: a list of focusable rows, each read as “heading: value, …” ---- */
 
+/* A table: the column headings above a list whose rows each hold one line of values. The
+ * headings are not a row, so that every row takes keyboard focus (a screen reader reads a
+ * row with its headings). Returns the list; its parent is the table to show. */
 static GtkListBox *
 table_new (const char        *name,
            const char *const *columns)
 {
+  GtkWidget *table = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *header = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GPtrArray *groups = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_strv_length ((char **) columns);
 
@@ -303,22 +306,17 @@ table_new (const char        *name,
       gtk_widget_add_css_class (label, "heading");
       if (i > 0)
         gtk_size_group_add_widget (g_ptr_array_index (groups, i), label);
-      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (header), label);
     }
   g_object_set_data_full (G_OBJECT (list), "vb-columns", g_strdupv ((char **) columns),
                           (GDestroyNotify) g_strfreev);
   g_object_set_data_full (G_OBJECT (list), "vb-size-groups", groups,
                           (GDestroyNotify) g_ptr_array_unref);
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (header), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (header), FALSE);
-  gtk_widget_set_focusable (header, FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  name, -1);
-  gtk_list_box_append (GTK_LIST_BOX (list), header);
+  /* The same margins as a row's cells (and a list's border), so the columns line up. */
+  gtk_widget_set_margin_start (header, 13);
+  gtk_widget_set_margin_end (header, 13);
+  gtk_box_append (GTK_BOX (table), header);
+  gtk_box_append (GTK_BOX (table), list);
   return GTK_LIST_BOX (list);
 }
 
@@ -371,13 +369,12 @@ table_add_note (GtkListBox *list,
   table_add_row (list, cells);
 }
 
-/* Removes every row but the header. */
 static void
 table_clear (GtkListBox *list)
 {
   GtkListBoxRow *row;
 
-  while ((row = gtk_list_box_get_row_at_index (list, 1)) != NULL)
+  while ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL)
     gtk_list_box_remove (list, GTK_WIDGET (row));
 }
 
@@ -1018,6 +1015,7 @@ on_period_changed (VbStatsPage *self)
   gboolean custom = gtk_drop_down_get_selected (self->period_drop) == PERIOD_CUSTOM;
 
   gtk_revealer_set_reveal_child (self->custom_revealer, custom);
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_revealer), custom);
   if (custom && *gtk_editable_get_text (GTK_EDITABLE (self->from_entry)) == '\0')
     {
       /* Start from this month, so that only what changes has to be typed. */
@@ -1268,6 +1266,8 @@ add_figures (VbStatsPage *self)
     }
 }
 
+/* Each chart with a toggle under it that shows the same numbers as a table (the chart's text
+ * alternative) and a button that saves the chart as PNG. */
 static void
 add_charts (VbStatsPage *self)
 {
@@ -1275,8 +1275,9 @@ add_charts (VbStatsPage *self)
     {
       GtkWidget *section = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       GtkWidget *below = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *expander = gtk_expander_new_with_mnemonic (_("_Table"));
+      GtkWidget *toggle = gtk_toggle_button_new_with_mnemonic (_("_Table"));
       GtkWidget *save = gtk_button_new_with_label (_("Save as PNG…"));
+      GtkWidget *revealer = gtk_revealer_new ();
       g_autofree char *table_name = NULL;
       g_autofree char *save_name = NULL;
 
@@ -1290,19 +1291,22 @@ add_charts (VbStatsPage *self)
 
       gtk_box_append (GTK_BOX (section), heading_new (_(chart_info[i].title)));
       gtk_box_append (GTK_BOX (section), GTK_WIDGET (self->chart[i]));
-      gtk_expander_set_child (GTK_EXPANDER (expander), GTK_WIDGET (self->chart_table[i]));
-      gtk_widget_set_hexpand (expander, TRUE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL,
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       table_name, -1);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (save), "stats.save-chart");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (save), "s", chart_info[i].name);
-      gtk_widget_set_valign (save, GTK_ALIGN_START);
+      gtk_widget_set_hexpand (save, TRUE);
+      gtk_widget_set_halign (save, GTK_ALIGN_END);
       gtk_widget_add_css_class (save, "flat");
       gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       save_name, -1);
-      gtk_box_append (GTK_BOX (below), expander);
+      gtk_box_append (GTK_BOX (below), toggle);
       gtk_box_append (GTK_BOX (below), save);
       gtk_box_append (GTK_BOX (section), below);
+      gtk_revealer_set_child (GTK_REVEALER (revealer),
+                              gtk_widget_get_parent (GTK_WIDGET (self->chart_table[i])));
+      g_object_bind_property (toggle, "active", revealer, "reveal-child", G_BINDING_SYNC_CREATE);
+      gtk_box_append (GTK_BOX (section), revealer);
       gtk_box_append (self->charts_box, section);
     }
 }
@@ -1316,7 +1320,7 @@ add_tables (VbStatsPage *self)
 
       self->table[i] = table_new (_(table_info[i].title), table_info[i].columns);
       gtk_box_append (GTK_BOX (section), heading_new (_(table_info[i].title)));
-      gtk_box_append (GTK_BOX (section), GTK_WIDGET (self->table[i]));
+      gtk_box_append (GTK_BOX (section), gtk_widget_get_parent (GTK_WIDGET (self->table[i])));
       gtk_box_append (self->tables_box, section);
     }
 }
