@@ -373,6 +373,24 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* The first chart's “Table” toggle (drop-downs and menu buttons have toggle buttons inside). */
+static GtkWidget *
+find_table_toggle (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = NULL;
+
+      if (GTK_IS_DROP_DOWN (child) || GTK_IS_MENU_BUTTON (child))
+        continue;
+      found = GTK_IS_TOGGLE_BUTTON (child) ? child : find_table_toggle (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 screenshots_at (int width)
 {
@@ -384,6 +402,8 @@ screenshots_at (int width)
                                                  GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment;
 
+  /* With the first chart's table open, to see its columns. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_table_toggle (GTK_WIDGET (page))), TRUE);
   vb_test_save_widget_png (content, name);
   /* The rest of the page, a screen at a time, to see every chart and table. */
   g_assert_nonnull (scroller);
@@ -430,22 +450,7 @@ main (int    argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BUILD_PODIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  g_test_log_set_fatal_handler (vb_test_ignore_focus_out_warning, NULL);
-  gtk_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/nl/vraagbaak/Vraagbaak/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  vb_test_ui_init ();
 
   tmpdir = vb_test_tmpdir ();
   content = g_build_filename (tmpdir, "content.db", NULL);

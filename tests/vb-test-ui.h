@@ -4,7 +4,11 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <locale.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "vb-test-util.h"
 
 typedef gboolean (*VbTestPredicate) (gpointer data);
 
@@ -78,4 +82,38 @@ vb_test_save_widget_png (GtkWidget  *widget,
   path = g_build_filename (dir != NULL ? dir : ".", name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* A window's content: what a screenshot shows (without the shadow around an AdwWindow). */
+static inline void
+vb_test_save_window_png (GtkWidget  *window,
+                         const char *name)
+{
+  GtkWidget *content = ADW_IS_APPLICATION_WINDOW (window)
+                         ? adw_application_window_get_content (ADW_APPLICATION_WINDOW (window))
+                         : gtk_window_get_child (GTK_WINDOW (window));
+
+  vb_test_save_widget_png (content, name);
+}
+
+/* After g_test_init(): Dutch from the build's catalogs (LANGUAGE=nl in the test environment),
+ * GTK and libadwaita without animations (screenshots show the end state), the app's CSS. */
+static inline void
+vb_test_ui_init (void)
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_PODIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  vb_test_tolerate_focus_out_warning ();
+  gtk_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/nl/vraagbaak/Vraagbaak/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
