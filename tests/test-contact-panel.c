@@ -47,12 +47,6 @@ wait_for (Predicate predicate,
 }
 
 static gboolean
-context_ready (gpointer data)
-{
-  return vb_context_is_ready (data);
-}
-
-static gboolean
 window_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
@@ -1074,17 +1068,6 @@ test_screenshot (void)
   fixture_clear (&f);
 }
 
-static void
-on_context_opened (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (vb_context_open_finish (VB_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1101,8 +1084,7 @@ main (int    argc,
   settings = g_settings_new ("nl.vraagbaak.Vraagbaak");
   g_settings_set_string (settings, "agent-name", "TST");
   context = vb_context_new (path, settings);
-  vb_context_open_async (context, NULL, on_context_opened, NULL);
-  g_assert_true (wait_for (context_ready, context));
+  vb_test_open_context (context);
 
   g_test_add_func ("/contact-panel/keyboard-flow", test_keyboard_flow);
   g_test_add_func ("/contact-panel/two-questions", test_two_questions);

@@ -108,12 +108,6 @@ log_fixture (void)
 }
 
 static gboolean
-context_ready (gpointer data)
-{
-  return vb_context_is_ready (data);
-}
-
-static gboolean
 window_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
@@ -429,17 +423,6 @@ test_screenshots (void)
   screenshots_at (640);
 }
 
-static void
-on_context_opened (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (vb_context_open_finish (VB_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -458,8 +441,7 @@ main (int    argc,
   settings = g_settings_new ("nl.vraagbaak.Vraagbaak");
   g_settings_set_string (settings, "role", "supervisor");
   context = vb_context_new_full (content, contacts, settings);
-  vb_context_open_async (context, NULL, on_context_opened, NULL);
-  g_assert_true (vb_test_wait_for_seconds (context_ready, context, 30));
+  vb_test_open_context (context);
   log_fixture ();
 
   g_test_add_func ("/stats-page/headline-and-tables", test_headline_and_tables);

@@ -37,12 +37,6 @@ wait_for (Predicate predicate,
 }
 
 static gboolean
-context_ready (gpointer data)
-{
-  return vb_context_is_ready (data);
-}
-
-static gboolean
 window_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
@@ -416,17 +410,6 @@ test_shortcuts_table (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-on_context_opened (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (vb_context_open_finish (VB_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -445,8 +428,7 @@ main (int    argc,
   settings = g_settings_new ("nl.vraagbaak.Vraagbaak");
   context = vb_context_new (path, settings);
   /* The demo content is imported into the empty database on first open. */
-  vb_context_open_async (context, NULL, on_context_opened, NULL);
-  g_assert_true (wait_for (context_ready, context));
+  vb_test_open_context (context);
 
   g_test_add_func ("/window/search-shows-expected-first", test_search_shows_expected_first);
   g_test_add_func ("/window/open-and-read", test_open_and_read);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "vb-context.h"
 #include "vb-test-util.h"
 
 typedef gboolean (*VbTestPredicate) (gpointer data);
@@ -116,4 +117,34 @@ vb_test_ui_init (void)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static inline void
+vb_test_on_context_opened (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vb_context_open_finish (VB_CONTEXT (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static inline gboolean
+vb_test_flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Opens @context as the application does (an empty content database gets the demo content)
+ * and waits until it is ready. */
+static inline void
+vb_test_open_context (VbContext *context)
+{
+  gboolean opened = FALSE;
+
+  vb_context_open_async (context, NULL, vb_test_on_context_opened, &opened);
+  g_assert_true (vb_test_wait_for_seconds (vb_test_flag_set, &opened, 60));
+  g_assert_true (vb_context_is_ready (context));
 }
