@@ -198,6 +198,33 @@ test_headline_and_tables (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Figures from elsewhere (the server's GET /api/v1/stats) replace the computed ones; members
+ * that are absent show as “–”. */
+static void
+test_set_figures (void)
+{
+  VbStatsPage *page;
+  VbWindow *window = open_statistics (1280, 800, &page);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser,
+    "{\"schema\": 1, \"from_unix\": 1792792800, \"to_unix\": 1793055600,"
+    " \"contacts\": 1234, \"kcc_share\": 0.8125, \"handling_time_avg_s\": 61.4,"
+    " \"per_day\": [{\"date\": \"2026-10-24\", \"contacts\": 1234}]}", -1, &error));
+  g_assert_no_error (error);
+  vb_stats_page_set_figures (page, json_node_get_object (json_parser_get_root (parser)),
+                             "Alle medewerkers (server)");
+  g_assert_cmpstr (vb_stats_page_get_figure_text (page, "contacts"), ==, "1.234");
+  g_assert_cmpstr (vb_stats_page_get_figure_text (page, "kcc_share"), ==, "81,3%");
+  g_assert_cmpstr (vb_stats_page_get_figure_text (page, "handling_time_avg_s"), ==, "1:01");
+  g_assert_cmpstr (vb_stats_page_get_figure_text (page, "callbacks_open"), ==, "–");
+  g_assert_null (vb_stats_page_get_delta_text (page, "contacts"));
+  g_assert_cmpuint (vb_chart_get_n_values (VB_CHART (vb_stats_page_get_chart (page, "per-day"))),
+                    ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Worked out by hand from the fixture; the unused answers are checked apart (168 of them). */
 static const char expected_csv[] =
   "section,key,detail,name,value\r\n"
@@ -416,11 +443,27 @@ screenshots_at (int width)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The charts take their colours from the style: the dark one too. */
+static void
+dark_screenshot (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  VbStatsPage *page;
+  VbWindow *window;
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  window = open_statistics (1280, 800, &page);
+  vb_test_save_window_png (GTK_WIDGET (window), "screenshot-statistics-1280x800-dark.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 static void
 test_screenshots (void)
 {
   screenshots_at (1280);
   screenshots_at (640);
+  dark_screenshot ();
 }
 
 int
@@ -445,6 +488,7 @@ main (int    argc,
   log_fixture ();
 
   g_test_add_func ("/stats-page/headline-and-tables", test_headline_and_tables);
+  g_test_add_func ("/stats-page/set-figures", test_set_figures);
   g_test_add_func ("/stats-page/csv-export", test_csv_export);
   g_test_add_func ("/stats-page/csv-quoting", test_csv_quoting);
   g_test_add_func ("/stats-page/png-export", test_png_export);

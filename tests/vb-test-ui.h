@@ -70,11 +70,17 @@ vb_test_save_widget_png (GtkWidget  *widget,
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
+  GdkRGBA background;
   int width, height;
 
   vb_test_wait_frames (GTK_WIDGET (gtk_widget_get_root (widget)));
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
+  /* The window's background is drawn by the window, not by what is inside it. */
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color",
+                                       &background))
+    gdk_rgba_parse (&background, "white");
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
   paintable = gtk_widget_paintable_new (widget);
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));

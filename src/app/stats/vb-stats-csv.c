@@ -221,7 +221,9 @@ append_lists (GString               *csv,
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonObject *o = json_array_get_object_element (array, i);
-      JsonObject *outcomes = json_object_get_object_member (o, "outcomes");
+      JsonNode *node = json_object_get_member (o, "outcomes");
+      JsonObject *outcomes = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+                               ? json_node_get_object (node) : NULL;
       const char *afdeling = string_member (o, "afdeling");
       g_autoptr(GList) codes = outcomes != NULL ? json_object_get_members (outcomes) : NULL;
 

@@ -175,11 +175,12 @@ format_count (gint64 n)
   return g_string_free (out, FALSE);
 }
 
-/* @value with one decimal and a decimal comma. */
+/* @value with one decimal (a half rounded up, as in 81,25 -> 81,3) and a decimal comma. */
 static char *
 format_decimal (double value)
 {
-  char *text = g_strdup_printf ("%.1f", fabs (value) < 0.05 ? 0.0 : value);
+  double rounded = round (value * 10.0) / 10.0;
+  char *text = g_strdup_printf ("%.1f", rounded == 0.0 ? 0.0 : rounded);
 
   g_strdelimit (text, ".", ',');
   return text;
@@ -212,6 +213,15 @@ member_is_number (JsonObject *obj,
          json_node_get_value_type (node) != G_TYPE_STRING;
 }
 
+static JsonObject *
+object_member (JsonObject *obj,
+               const char *member)
+{
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 /* A figure as shown: counts, shares in percent, times as m:ss; “–” when there is none. */
 static char *
 format_figure (JsonObject *obj,
@@ -231,7 +241,7 @@ static char *
 format_delta (JsonObject *stats,
               const char *member)
 {
-  JsonObject *prev = json_object_get_object_member (stats, "previous");
+  JsonObject *prev = object_member (stats, "previous");
   g_autofree char *before = NULL;
   g_autofree char *change = NULL;
 
@@ -502,7 +512,7 @@ update_days (VbStatsPage *self)
       const char *first[] = { date, share, contacts };
 
       labels[i] = format_date (string_member (day, "date"), TRUE);
-      counts[i] = json_object_get_int_member (day, "contacts");
+      counts[i] = json_object_get_int_member_with_default (day, "contacts", 0);
       shares[i] = member_is_number (day, "kcc_share")
                     ? json_object_get_double_member (day, "kcc_share") : NAN;
       table_add_row (self->chart_table[CHART_PER_DAY], per_day);
@@ -549,7 +559,7 @@ update_hours_and_channels (VbStatsPage *self)
       const char *cells[2];
 
       channel_labels[i] = g_strdup (vb_contact_lists_get_channel_name (self->lists, code));
-      per_channel[i] = json_object_get_int_member (o, "contacts");
+      per_channel[i] = json_object_get_int_member_with_default (o, "contacts", 0);
       cells[0] = channel_labels[i];
       cells[1] = count;
       table_add_row (self->chart_table[CHART_PER_CHANNEL], cells);
@@ -684,7 +694,7 @@ update_outcomes (VbStatsPage *self)
   for (guint i = 0; i < n; i++)
     {
       JsonObject *o = json_array_get_object_element (afdelingen, i);
-      JsonObject *outcomes = json_object_get_object_member (o, "outcomes");
+      JsonObject *outcomes = object_member (o, "outcomes");
       const char *code = string_member (o, "afdeling");
       const char *afdeling = code != NULL ? vb_contact_lists_get_afdeling_name (self->lists, code)
                                           : _("No department");
@@ -730,24 +740,16 @@ format_period (JsonObject *stats)
   return g_strdup_printf ("%s – %s", first_day, last_day);
 }
 
-/**
- * vb_stats_page_set_figures:
- * @stats: figures in the schema of docs/statistics.md (from this workstation's engine, or
- *   from the server's GET /api/v1/stats)
- * @source_label: where they come from, in words (“This workstation”)
- *
- * Shows @stats. Without "unused_items" the unused answers say that they are not known.
- */
-void
-vb_stats_page_set_figures (VbStatsPage *self,
-                           JsonObject  *stats,
-                           const char  *source_label)
+static void set_busy (VbStatsPage *self,
+                      gboolean     busy);
+
+static void
+show_figures (VbStatsPage *self,
+              JsonObject  *stats,
+              const char  *source_label)
 {
   g_autofree char *period = NULL;
   g_autofree char *source = NULL;
-
-  g_return_if_fail (VB_IS_STATS_PAGE (self));
-  g_return_if_fail (stats != NULL);
 
   json_object_ref (stats);
   g_clear_pointer (&self->stats, json_object_unref);
@@ -770,6 +772,30 @@ vb_stats_page_set_figures (VbStatsPage *self,
   update_outcomes (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "stats.export-csv", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "stats.save-chart", TRUE);
+}
+
+/**
+ * vb_stats_page_set_figures:
+ * @stats: figures in the schema of docs/statistics.md (from this workstation's engine, or
+ *   from the server's GET /api/v1/stats)
+ * @source_label: where they come from, in words (“All agents (server)”)
+ *
+ * Shows @stats instead of what the page computed; a computation in flight is cancelled so it
+ * cannot overwrite them. The page computes again when the period changes or it is shown
+ * again: figures that should stay come through compute_async(). Without "unused_items" the
+ * unused answers say that they are not known.
+ */
+void
+vb_stats_page_set_figures (VbStatsPage *self,
+                           JsonObject  *stats,
+                           const char  *source_label)
+{
+  g_return_if_fail (VB_IS_STATS_PAGE (self));
+  g_return_if_fail (stats != NULL);
+
+  g_cancellable_cancel (self->cancellable);
+  set_busy (self, FALSE);
+  show_figures (self, stats, source_label);
 }
 
 /* ---- computing ---- */
@@ -840,7 +866,7 @@ on_computed (GObject      *source,
     }
   set_busy (self, FALSE);
   vb_stats_unused_items (stats, self->item_ids);
-  vb_stats_page_set_figures (self, stats, self->pending_source);
+  show_figures (self, stats, self->pending_source);
 }
 
 static char *
@@ -1101,14 +1127,23 @@ export_name (VbStatsPage *self,
              const char  *what,
              const char  *extension)
 {
-  g_autofree char *from = g_strndup (string_member (self->stats, "from"), 10);
   g_autoptr(GTimeZone) tz = vb_contact_dup_time_zone ();
-  g_autoptr(GDateTime) last_utc =
-    g_date_time_new_from_unix_utc (json_object_get_int_member (self->stats, "to_unix") - 1);
-  g_autoptr(GDateTime) last = g_date_time_to_timezone (last_utc, tz);
-  g_autofree char *to = local_date (last);
+  g_autoptr(GDateTime) from_utc = NULL;
+  g_autoptr(GDateTime) last_utc = NULL;
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) last = NULL;
+  g_autofree char *first_day = NULL;
+  g_autofree char *last_day = NULL;
 
-  return g_strdup_printf ("%s-%s-%s.%s", what, from, to, extension);
+  if (!member_is_number (self->stats, "from_unix") || !member_is_number (self->stats, "to_unix"))
+    return g_strdup_printf ("%s.%s", what, extension);
+  from_utc = g_date_time_new_from_unix_utc (json_object_get_int_member (self->stats, "from_unix"));
+  last_utc = g_date_time_new_from_unix_utc (json_object_get_int_member (self->stats, "to_unix") - 1);
+  from = g_date_time_to_timezone (from_utc, tz);
+  last = g_date_time_to_timezone (last_utc, tz);
+  first_day = local_date (from);
+  last_day = local_date (last);
+  return g_strdup_printf ("%s-%s-%s.%s", what, first_day, last_day, extension);
 }
 
 static void
