@@ -303,6 +303,38 @@ static const char expected_csv[] =
   "outcomes_per_afdeling,burgerzaken,terugbelverzoek,Burgerzaken,1\r\n";
 
 static void
+on_message (VbStatsPage *page,
+            const char  *text,
+            char       **slot)
+{
+  g_free (*slot);
+  *slot = g_strdup (text);
+}
+
+static gboolean
+has_message (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* Saves what the export menu (@chart NULL) or a chart's button saves, as after the file
+ * chooser; returns the message the window would show as a toast. */
+static char *
+save_to (VbStatsPage *page,
+         const char  *path,
+         const char  *chart)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  char *text = NULL;
+  gulong id = g_signal_connect (page, "message", G_CALLBACK (on_message), &text);
+
+  vb_stats_page_save (page, file, chart);
+  g_assert_true (vb_test_wait_for_seconds (has_message, &text, 10));
+  g_signal_handler_disconnect (page, id);
+  return text;
+}
+
+static void
 test_csv_export (void)
 {
   VbStatsPage *page;
@@ -310,6 +342,8 @@ test_csv_export (void)
   g_autofree char *csv = vb_stats_page_dup_csv (page);
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
   g_autoptr(GString) rest = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "statistieken.csv", NULL);
+  g_autofree char *written = NULL;
   guint unused = 0;
 
   g_assert_true (g_str_has_suffix (csv, "\r\n"));
@@ -331,6 +365,20 @@ test_csv_export (void)
   g_assert_cmpuint (unused, ==, 168);
   g_assert_nonnull (strstr (csv, "\r\nunused_items,vac-grofvuil-kosten,,"
                                  "Wat kost het ophalen van grofvuil?,\r\n"));
+
+  /* The file written is that text, and the window is told. */
+  g_free (save_to (page, path, NULL));
+  g_assert_true (g_file_get_contents (path, &written, NULL, NULL));
+  g_assert_cmpstr (written, ==, csv);
+  /* A folder that is not there: the window is told something else. */
+  {
+    g_autofree char *nowhere = g_build_filename (tmpdir, "absent", "x.csv", NULL);
+    g_autofree char *failed = save_to (page, nowhere, NULL);
+    g_autofree char *done = save_to (page, path, NULL);
+
+    g_assert_cmpstr (failed, !=, done);
+    g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -365,8 +413,7 @@ test_png_export (void)
   gsize length;
 
   vb_test_wait_frames (GTK_WIDGET (window));
-  g_assert_true (vb_chart_save_png (VB_CHART (chart), path, &error));
-  g_assert_no_error (error);
+  g_free (save_to (page, path, "per-hour"));
   g_assert_true (g_file_get_contents (path, &data, &length, NULL));
   g_assert_cmpuint (length, >, 8);
   g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);

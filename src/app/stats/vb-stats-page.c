@@ -908,6 +908,7 @@ period_dates (VbStatsPage  *self,
 }
 
 static void maybe_compute (VbStatsPage *self);
+static int  find_chart    (const char  *name);
 
 static void
 on_items_loaded (GObject      *source,
@@ -1164,53 +1165,77 @@ on_csv_written (GObject      *source,
   message (self, _("Statistics exported"));
 }
 
+/**
+ * vb_stats_page_save:
+ * @file: where to write
+ * @chart: (nullable): a chart's name (per-day, per-hour, per-channel, first-contact) to save
+ *   it as PNG, or NULL to export the figures as CSV
+ *
+ * What the export menu and the charts' buttons do once a file is chosen; “message” says
+ * how it went.
+ */
+void
+vb_stats_page_save (VbStatsPage *self,
+                    GFile       *file,
+                    const char  *chart)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int which;
+
+  g_return_if_fail (VB_IS_STATS_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->stats == NULL)
+    return;
+  if (chart == NULL)
+    {
+      char *csv = vb_stats_page_dup_csv (self);
+      gsize length = strlen (csv);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (csv, length);
+
+      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                           G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                           on_csv_written, g_object_ref (self));
+      return;
+    }
+
+  which = find_chart (chart);
+  g_return_if_fail (which >= 0);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Not a local file"));
+  if (path == NULL || !vb_chart_save_png (self->chart[which], path, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not save the chart: %s"),
+                                               error->message);
+
+      message (self, text);
+      return;
+    }
+  message (self, _("Chart saved"));
+}
+
 static void
 on_chooser_response (GtkNativeDialog *dialog,
                      int              response,
                      VbStatsPage     *self)
 {
   g_autoptr(GFile) file = NULL;
-  int which = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "vb-chart")) - 1;
+  g_autofree char *chart = g_strdup (g_object_get_data (G_OBJECT (dialog), "vb-chart"));
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   g_clear_object (&self->chooser);
-  if (file == NULL || self->stats == NULL)
-    return;
-
-  if (which < 0)
-    {
-      g_autofree char *csv = vb_stats_page_dup_csv (self);
-      GBytes *bytes = g_bytes_new_take (g_steal_pointer (&csv), strlen (csv));
-
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                           G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                           on_csv_written, g_object_ref (self));
-      g_bytes_unref (bytes);
-    }
-  else
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path == NULL || !vb_chart_save_png (self->chart[which], path, &error))
-        {
-          g_autofree char *text =
-            g_strdup_printf (_("Could not save the chart: %s"),
-                             error != NULL ? error->message : _("not a local file"));
-
-          message (self, text);
-          return;
-        }
-      message (self, _("Chart saved"));
-    }
+  if (file != NULL)
+    vb_stats_page_save (self, file, chart);
 }
 
 static void
 choose_file (VbStatsPage *self,
              const char  *title,
              const char  *name,
-             int          which)
+             const char  *chart)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -1220,7 +1245,7 @@ choose_file (VbStatsPage *self,
                                                _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  g_object_set_data (G_OBJECT (self->chooser), "vb-chart", GINT_TO_POINTER (which + 1));
+  g_object_set_data_full (G_OBJECT (self->chooser), "vb-chart", g_strdup (chart), g_free);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
@@ -1237,7 +1262,7 @@ export_csv_action (GtkWidget  *widget,
     return;
   /* Translators: the start of an exported file's name; no spaces */
   name = export_name (self, _("statistics"), "csv");
-  choose_file (self, _("Export Statistics"), name, -1);
+  choose_file (self, _("Export Statistics"), name, NULL);
 }
 
 static void
@@ -1255,7 +1280,7 @@ save_chart_action (GtkWidget  *widget,
     if (g_str_equal (chart, chart_info[i].name))
       {
         name = export_name (self, chart_info[i].name, "png");
-        choose_file (self, _("Save Chart"), name, i);
+        choose_file (self, _("Save Chart"), name, chart_info[i].name);
       }
 }
 

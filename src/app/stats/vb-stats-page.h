@@ -25,6 +25,9 @@ void        vb_stats_page_set_figures   (VbStatsPage *self,
 JsonObject *vb_stats_page_get_figures   (VbStatsPage *self);
 gboolean    vb_stats_page_is_busy       (VbStatsPage *self);
 char       *vb_stats_page_dup_csv       (VbStatsPage *self);
+void        vb_stats_page_save          (VbStatsPage *self,
+                                         GFile       *file,
+                                         const char  *chart);
 
 /* For tests: the shown text of a headline figure (by its JSON member) and its change, a
  * chart and its table by name (per-day, per-hour, per-channel, first-contact). */
