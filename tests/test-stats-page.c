@@ -466,8 +466,8 @@ screenshots_at (int width)
   VbWindow *window = open_statistics (width, 800, &page);
   GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
   g_autofree char *name = g_strdup_printf ("screenshot-statistics-%dx800.png", width);
-  GtkWidget *scroller = gtk_widget_get_ancestor (find_descendant (GTK_WIDGET (page), ADW_TYPE_CLAMP),
-                                                 GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *clamp = find_descendant (GTK_WIDGET (page), ADW_TYPE_CLAMP);
+  GtkWidget *scroller = gtk_widget_get_ancestor (clamp, GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment;
 
   /* With the first chart's table open, to see its columns. */
@@ -478,10 +478,11 @@ screenshots_at (int width)
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   for (guint part = 1; part < 8; part++)
     {
-      double value = part * gtk_adjustment_get_page_size (adjustment) * 0.9;
+      double page_size = gtk_adjustment_get_page_size (adjustment);
+      double value = part * page_size * 0.9;
       g_autofree char *more = NULL;
 
-      if (value >= gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) * 0.5)
+      if (value >= gtk_adjustment_get_upper (adjustment) - page_size * 0.5)
         break;
       gtk_adjustment_set_value (adjustment, value);
       more = g_strdup_printf ("screenshot-statistics-%dx800-%u.png", width, part);

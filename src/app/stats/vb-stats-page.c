@@ -284,7 +284,9 @@ format_date (const char *iso,
 
   if (iso == NULL || sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3)
     return g_strdup (iso != NULL ? iso : "");
-  return short_form ? g_strdup_printf ("%02d-%02d", d, m) : g_strdup_printf ("%02d-%02d-%04d", d, m, y);
+  if (short_form)
+    return g_strdup_printf ("%02d-%02d", d, m);
+  return g_strdup_printf ("%02d-%02d-%04d", d, m, y);
 }
 
 /* ---- tables: a list of focusable rows, each read as “heading: value, …” ---- */
@@ -1085,8 +1087,8 @@ on_settings_changed (VbStatsPage *self,
 /* ---- exports ---- */
 
 static void
-message (VbStatsPage *self,
-         const char  *text)
+send_message (VbStatsPage *self,
+              const char  *text)
 {
   g_signal_emit (self, signals[MESSAGE], 0, text);
 }
@@ -1107,8 +1109,10 @@ add_names (GHashTable *names,
 char *
 vb_stats_page_dup_csv (VbStatsPage *self)
 {
-  g_autoptr(GHashTable) channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) afdelingen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) channels =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) afdelingen =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   VbStatsCsvNames names = { self->titles, channels, afdelingen };
 
   g_return_val_if_fail (VB_IS_STATS_PAGE (self), NULL);
@@ -1138,8 +1142,10 @@ export_name (VbStatsPage *self,
 
   if (!member_is_number (self->stats, "from_unix") || !member_is_number (self->stats, "to_unix"))
     return g_strdup_printf ("%s.%s", what, extension);
-  from_utc = g_date_time_new_from_unix_utc (json_object_get_int_member (self->stats, "from_unix"));
-  last_utc = g_date_time_new_from_unix_utc (json_object_get_int_member (self->stats, "to_unix") - 1);
+  from_utc = g_date_time_new_from_unix_utc (
+    json_object_get_int_member (self->stats, "from_unix"));
+  last_utc = g_date_time_new_from_unix_utc (
+    json_object_get_int_member (self->stats, "to_unix") - 1);
   from = g_date_time_to_timezone (from_utc, tz);
   last = g_date_time_to_timezone (last_utc, tz);
   first_day = local_date (from);
@@ -1159,10 +1165,10 @@ on_csv_written (GObject      *source,
     {
       g_autofree char *text = g_strdup_printf (_("Could not export: %s"), error->message);
 
-      message (self, text);
+      send_message (self, text);
       return;
     }
-  message (self, _("Statistics exported"));
+  send_message (self, _("Statistics exported"));
 }
 
 /**
@@ -1210,10 +1216,10 @@ vb_stats_page_save (VbStatsPage *self,
       g_autofree char *text = g_strdup_printf (_("Could not save the chart: %s"),
                                                error->message);
 
-      message (self, text);
+      send_message (self, text);
       return;
     }
-  message (self, _("Chart saved"));
+  send_message (self, _("Chart saved"));
 }
 
 static void
@@ -1240,7 +1246,8 @@ choose_file (VbStatsPage *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+  self->chooser = gtk_file_chooser_native_new (title,
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
                                                _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
