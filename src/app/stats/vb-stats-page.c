@@ -822,9 +822,8 @@ show_error (VbStatsPage *self,
 
 /* The one place the figures are computed. @agent is NULL for a supervisor (every contact of
  * this workstation) and the agent's name for everyone else, who sees only their own contacts
- * once the engine can select them (vb_stats_compute_for_agent_async): then this call and the
- * source label change here, and nowhere else. Until then everyone sees the workstation's
- * figures, and the source label says so. */
+ * (the search log is anonymous: its figures are everyone's). Figures from elsewhere (the
+ * server's GET /api/v1/stats) would be fetched here too, with their own source label. */
 static void
 compute_async (VbStatsPage         *self,
                gint64               from,
@@ -835,10 +834,11 @@ compute_async (VbStatsPage         *self,
                gpointer             user_data)
 {
   g_free (self->pending_source);
-  self->pending_source = g_strdup (_("This workstation"));
-  vb_stats_compute_async (vb_context_get_contacts (self->context),
-                          vb_contact_lists_get_kcc_outcomes (self->lists), from, to,
-                          cancellable, callback, user_data);
+  self->pending_source = g_strdup (agent == NULL ? _("This workstation")
+                                                 : _("Your own contacts on this workstation"));
+  vb_stats_compute_for_agent_async (vb_context_get_contacts (self->context),
+                                    vb_contact_lists_get_kcc_outcomes (self->lists), from, to,
+                                    agent, cancellable, callback, user_data);
 }
 
 static JsonObject *
@@ -846,7 +846,8 @@ compute_finish (VbStatsPage   *self,
                 GAsyncResult  *result,
                 GError       **error)
 {
-  return vb_stats_compute_finish (vb_context_get_contacts (self->context), result, error);
+  return vb_stats_compute_for_agent_finish (vb_context_get_contacts (self->context), result,
+                                            error);
 }
 
 static void
@@ -1003,9 +1004,13 @@ maybe_compute (VbStatsPage *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
 
+  /* Without a name the workstation's contacts are nobody's own (they are logged without an
+   * agent): the page then shows them all, and its source says so. */
   role = g_settings_get_string (settings, "role");
   if (!g_str_equal (role, "supervisor"))
     agent = g_settings_get_string (settings, "agent-name");
+  if (agent != NULL && *agent == '\0')
+    g_clear_pointer (&agent, g_free);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
