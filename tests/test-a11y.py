@@ -7,7 +7,8 @@
 #  1. walks the accessibility tree: a named search entry, a named result list whose items
 #     carry their titles, named buttons, and no interactive control without a name;
 #  2. the whole search-open-copy-back flow with real key events (xdotool), no mouse after the
-#     first click that gives the window focus (there is no window manager).
+#     first click that gives the window focus (there is no window manager);
+#  3. the statistics page (F8): named and described charts, their tables reachable with Tab.
 # Prints TAP. Skips (exit 77) when there is no display, no AT-SPI or no xdotool.
 
 import os
@@ -146,6 +147,39 @@ def text_of(node):
         return t.get_text(0, t.get_character_count())
     except Exception:  # noqa: BLE001
         return ""
+
+
+def description(node):
+    try:
+        return node.get_description() or ""
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def unnamed_controls(app):
+    unnamed = []
+    buttons = 0
+    for n in walk(app):
+        r = role(n)
+        if r in INTERACTIVE and showing(n):
+            if r == "push button":
+                buttons += 1
+            label = name(n).strip()
+            # A list item is read by the text it contains (GTK 4.8's drop-down popovers).
+            if r == "list item" and not label:
+                label = " ".join(name(c) or text_of(c) for c in walk(n)[1:]
+                                 if role(c) == "label").strip()
+            # GTK 4.8 falls back to the class name (GtkToggleButton) when there is no label.
+            if not label or (label.startswith("Gtk") and " " not in label) or label.startswith("Adw"):
+                chain = []
+                p = n
+                for _ in range(8):
+                    p = p.get_parent()
+                    if p is None:
+                        break
+                    chain.append("%s %r" % (role(p), name(p)))
+                unnamed.append("%s %r in %s" % (r, label, " < ".join(chain)))
+    return buttons, unnamed
 
 
 def xdo(*args):
@@ -341,30 +375,78 @@ try:
         "vraagbaak --incoming-call NUMBER opens a contact with the number filled in")
 
     # No interactive control without a name, on what is showing now.
-    unnamed = []
-    buttons = 0
-    for n in walk(app):
-        r = role(n)
-        if r in INTERACTIVE and showing(n):
-            if r == "push button":
-                buttons += 1
-            label = name(n).strip()
-            # A list item is read by the text it contains (GTK 4.8's drop-down popovers).
-            if r == "list item" and not label:
-                label = " ".join(name(c) or text_of(c) for c in walk(n)[1:]
-                                 if role(c) == "label").strip()
-            # GTK 4.8 falls back to the class name (GtkToggleButton) when there is no label.
-            if not label or (label.startswith("Gtk") and " " not in label) or label.startswith("Adw"):
-                chain = []
-                p = n
-                for _ in range(8):
-                    p = p.get_parent()
-                    if p is None:
-                        break
-                    chain.append("%s %r" % (role(p), name(p)))
-                unnamed.append("%s %r in %s" % (r, label, " < ".join(chain)))
+    buttons, unnamed = unnamed_controls(app)
     tap(buttons > 0 and not unnamed, "every showing interactive control has a name",
         "unnamed: %s" % unnamed if unnamed else "")
+
+    # The statistics page, opened with its shortcut (F8): four charts, each an image with a
+    # name and a text summary, a named table under each, reachable with Tab.
+    xdo("key", "F8")
+
+    def charts():
+        found = [n for n in walk(app) if role(n) == "image" and showing(n)
+                 and name(n) and description(n)]
+        return found if len(found) >= 4 else None
+
+    shown = wait(charts, 20)
+    tap(shown is not None, "F8 opens the statistics with four named, described charts",
+        "" if shown else "images: %s" % [(name(n), description(n)) for n in walk(app)
+                                          if role(n) == "image"])
+
+    def computed():
+        # The headline figures are read as “Contacts: 1”; the contact logged above counts.
+        for n in walk(app):
+            if ":" in name(n) and name(n).split(":")[1].strip().startswith("1") and showing(n) \
+                    and role(n) not in ("label", "list item"):
+                return n
+        return None
+
+    tap(wait(computed, 20) is not None, "the headline figures count the contact logged above")
+
+    def focused():
+        for n in walk(app):
+            try:
+                if n.get_state_set().contains(Atspi.StateType.FOCUSED):
+                    return n
+            except Exception:  # noqa: BLE001
+                pass
+        return None
+
+    # Tab to the first chart's table toggle, open the table with Space, Tab into its rows.
+    table_toggle = None
+    for _ in range(30):
+        xdo("key", "Tab")
+        time.sleep(0.15)
+        f = focused()
+        if f is not None and ":" in name(f) and role(f) in ("push button", "toggle button"):
+            table_toggle = f
+            break
+    tap(table_toggle is not None, "Tab reaches the table under the first chart",
+        "focus: %s %r" % (role(focused()), name(focused())) if table_toggle is None else "")
+    row = None
+    if table_toggle is not None:
+        xdo("key", "space")
+        time.sleep(0.4)
+        # Past the chart's save button, into the table.
+        for _ in range(3):
+            xdo("key", "Tab")
+            time.sleep(0.3)
+            f = focused()
+            if f is not None and role(f) == "list item" and ":" in name(f):
+                row = f
+                break
+    tap(row is not None, "the table's rows are read with their column names",
+        "focus: %s" % [(role(n), name(n)) for n in walk(app)
+                       if n.get_state_set().contains(Atspi.StateType.FOCUSED)]
+        if row is None else name(row))
+
+    buttons, unnamed = unnamed_controls(app)
+    tap(buttons > 0 and not unnamed, "every control on the statistics page has a name",
+        "unnamed: %s" % unnamed if unnamed else "")
+
+    # Escape goes back to the search.
+    xdo("key", "Escape")
+    tap(wait(entry_node, 10) is not None, "Escape returns from the statistics to the search")
 except TimeoutError as e:
     tap(False, str(e))
 finally:

@@ -21,6 +21,7 @@
 #include "vb-contacts-today.h"
 #include "vb-context.h"
 #include "vb-test-util.h"
+#include "vb-test-ui.h"
 
 #define OUTCOME_SELF "zelfstandig-afgehandeld"
 #define OUTCOME_CALLBACK "terugbelverzoek"
@@ -28,36 +29,21 @@
 static char *tmpdir;
 static VbContext *context;
 
-typedef gboolean (*Predicate) (gpointer data);
+typedef VbTestPredicate Predicate;
 
 static gboolean
 wait_for_seconds (Predicate predicate,
                   gpointer  data,
                   int       seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!predicate (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
+  return vb_test_wait_for_seconds (predicate, data, seconds);
 }
 
 static gboolean
 wait_for (Predicate predicate,
           gpointer  data)
 {
-  return wait_for_seconds (predicate, data, 15);
-}
-
-static gboolean
-context_ready (gpointer data)
-{
-  return vb_context_is_ready (data);
+  return vb_test_wait_for_seconds (predicate, data, 15);
 }
 
 static gboolean
@@ -365,53 +351,6 @@ save_and_wait (Fixture *f)
   g_assert_true (wait_for (panel_idle, f->panel));
   spin (5);
   g_assert_cmpuint (f->n_saved, ==, before + 1);
-}
-
-static gboolean
-count_frame (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       data)
-{
-  (*(guint *) data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return *(guint *) data >= 3;
-}
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("VRAAGBAAK_SCREENSHOT_DIR");
-  GtkWidget *widget = gtk_window_get_child (GTK_WINDOW (window));
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (window));
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (window, count_frame, &frames, NULL);
-  int width, height;
-
-  gtk_widget_queue_draw (window);
-  wait_for (enough_frames, &frames);
-  gtk_widget_remove_tick_callback (window, id);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir != NULL ? dir : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* The whole flow the window drives by keyboard: Ctrl+U (mark used, focus the outcomes), a
@@ -730,7 +669,7 @@ test_read_only_keeps_contact (void)
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (f.panel), "contact.save", NULL);
   assert_kept_open (&f, uuid);
-  save_screenshot (GTK_WIDGET (f.window), "screenshot-contact-panel-error.png");
+  vb_test_save_window_png (GTK_WIDGET (f.window), "screenshot-contact-panel-error.png");
 
   g_assert_true (vb_contact_store_exec (store, "PRAGMA query_only = OFF", &error));
   g_assert_no_error (error);
@@ -804,7 +743,7 @@ test_switcher (void)
   vb_contact_panel_mark_used (f.panel, "vac-grofvuil-kosten", NULL, "Grofvuil - Kosten");
   g_assert_cmpstr (vb_contact_get_question (vb_contact_panel_get_current (f.panel), 0)->item_id, ==,
                    "vac-grofvuil-kosten");
-  save_screenshot (GTK_WIDGET (f.window), "screenshot-contact-panel-two.png");
+  vb_test_save_window_png (GTK_WIDGET (f.window), "screenshot-contact-panel-two.png");
 
   /* Back to the caller on hold, with the switcher. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (switcher), 0);
@@ -1020,7 +959,7 @@ test_today (void)
   g_assert_true (wait_for (today_idle, today));
   g_assert_cmpuint (vb_contacts_today_get_n_contacts (VB_CONTACTS_TODAY (today)), ==, 3);
   g_assert_cmpuint (vb_contacts_today_get_n_callbacks (VB_CONTACTS_TODAY (today)), ==, 1);
-  save_screenshot (window, "screenshot-contacts-today.png");
+  vb_test_save_window_png (window, "screenshot-contacts-today.png");
 
   contacts_list = find_list (today, 0);
   callbacks_list = find_list (today, 1);
@@ -1033,7 +972,7 @@ test_today (void)
   g_signal_emit_by_name (contacts_list, "row-activated", row);
   g_assert_cmpuint (vb_contact_panel_get_n_open (f.panel), ==, 1);
   g_assert_cmpstr (vb_contact_get_uuid (vb_contact_panel_get_current (f.panel)), ==, uuids[0]);
-  save_screenshot (GTK_WIDGET (f.window), "screenshot-contact-panel-correction.png");
+  vb_test_save_window_png (GTK_WIDGET (f.window), "screenshot-contact-panel-correction.png");
   g_assert_true (vb_contact_panel_choose_outcome (f.panel, outcome_number ("melding-aangemaakt")));
   save_and_wait (&f);
   corrected = get_saved (store, uuids[0]);
@@ -1105,14 +1044,14 @@ test_screenshot (void)
   Fixture f;
 
   fixture_init (&f, store);
-  save_screenshot (GTK_WIDGET (f.window), "screenshot-contact-panel-empty.png");
+  vb_test_save_window_png (GTK_WIDGET (f.window), "screenshot-contact-panel-empty.png");
   vb_contact_panel_new_contact (f.panel, NULL, "0612345678");
   g_assert_true (wait_for (outcomes_loaded, f.panel));
   vb_contact_panel_mark_used (f.panel, "prod-paspoort", "kostenEnBetaalmethoden", "Paspoort - Kosten");
   vb_contact_panel_focus_outcome (f.panel);
   g_assert_true (press_key (f.window, GDK_KEY_0 + outcome_number (OUTCOME_SELF)));
   set_notes (&f, "Beller wil weten of een spoedaanvraag mogelijk is.");
-  save_screenshot (GTK_WIDGET (f.window), "screenshot-contact-panel.png");
+  vb_test_save_window_png (GTK_WIDGET (f.window), "screenshot-contact-panel.png");
   width = gtk_widget_get_width (GTK_WIDGET (f.panel));
   g_assert_cmpint (width, >=, 360);
   g_assert_cmpint (width, <=, 420);
@@ -1122,22 +1061,11 @@ test_screenshot (void)
   /* Scrolled down to the callback request and the notes. */
   gtk_widget_grab_focus (find_named (GTK_WIDGET (f.panel), "notes"));
   spin (10);
-  save_screenshot (GTK_WIDGET (f.window), "screenshot-contact-panel-callback.png");
+  vb_test_save_window_png (GTK_WIDGET (f.window), "screenshot-contact-panel-callback.png");
 
   gtk_widget_activate_action (GTK_WIDGET (f.panel), "contact.discard", NULL);
   respond ("discard");
   fixture_clear (&f);
-}
-
-static void
-on_context_opened (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (vb_context_open_finish (VB_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
 }
 
 int
@@ -1149,31 +1077,14 @@ main (int    argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  /* Screenshots in Dutch (LANGUAGE=nl in the test environment), from the build's catalogs. */
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BUILD_PODIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  vb_test_tolerate_focus_out_warning ();
-  gtk_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/nl/vraagbaak/Vraagbaak/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  vb_test_ui_init ();
 
   tmpdir = vb_test_tmpdir ();
   path = g_build_filename (tmpdir, "content.db", NULL);
   settings = g_settings_new ("nl.vraagbaak.Vraagbaak");
   g_settings_set_string (settings, "agent-name", "TST");
   context = vb_context_new (path, settings);
-  vb_context_open_async (context, NULL, on_context_opened, NULL);
-  g_assert_true (wait_for (context_ready, context));
+  vb_test_open_context (context);
 
   g_test_add_func ("/contact-panel/keyboard-flow", test_keyboard_flow);
   g_test_add_func ("/contact-panel/two-questions", test_two_questions);

@@ -22,32 +22,18 @@
 #include "vb-shortcuts.h"
 #include "vb-window.h"
 #include "vb-test-util.h"
+#include "vb-test-ui.h"
 
 static char *tmpdir;
 static VbContext *context;
 
-typedef gboolean (*Predicate) (gpointer data);
+typedef VbTestPredicate Predicate;
 
 static gboolean
 wait_for (Predicate predicate,
           gpointer  data)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!predicate (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-context_ready (gpointer data)
-{
-  return vb_context_is_ready (data);
+  return vb_test_wait_for_seconds (predicate, data, 10);
 }
 
 static gboolean
@@ -109,64 +95,6 @@ first_result_id (VbWindow *window)
   return hit != NULL ? g_intern_string (vb_search_hit_get_id (hit)) : NULL;
 }
 
-static gboolean
-count_frame (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       data)
-{
-  guint *frames = data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return *(guint *) data >= 3;
-}
-
-/* Waits until the widget has drawn a few frames, so layout and pending results settle. */
-static void
-wait_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
-
-  gtk_widget_queue_draw (widget);
-  wait_for (enough_frames, &frames);
-  gtk_widget_remove_tick_callback (widget, id);
-}
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("VRAAGBAAK_SCREENSHOT_DIR");
-  GtkWidget *widget = ADW_IS_APPLICATION_WINDOW (window)
-                        ? adw_application_window_get_content (ADW_APPLICATION_WINDOW (window))
-                        : window;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (window));
-  int width, height;
-
-  wait_frames (window);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir != NULL ? dir : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 static void
 test_search_shows_expected_first (void)
 {
@@ -198,7 +126,7 @@ test_open_and_read (void)
   g_assert_cmpstr (vb_item_get_id (vb_item_view_get_item (view)), ==, "vac-paspoort-kosten");
   text = vb_item_view_dup_text (view);
   g_assert_nonnull (strstr (text, "84,95"));
-  save_screenshot (GTK_WIDGET (window), "screenshot-answer-1280x800.png");
+  vb_test_save_window_png (GTK_WIDGET (window), "screenshot-answer-1280x800.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -336,10 +264,10 @@ test_screenshots (void)
   VbWindow *narrow;
 
   search_for (wide, "paspoort");
-  save_screenshot (GTK_WIDGET (wide), "screenshot-search-1280x800.png");
+  vb_test_save_window_png (GTK_WIDGET (wide), "screenshot-search-1280x800.png");
   vb_window_open_item (wide, "pdc-paspoort");
   g_assert_true (wait_for (item_shown, vb_window_get_item_view (wide)));
-  save_screenshot (GTK_WIDGET (wide), "screenshot-product-1280x800.png");
+  vb_test_save_window_png (GTK_WIDGET (wide), "screenshot-product-1280x800.png");
   /* A contact beside the answer: Ctrl+N, then Ctrl+U marks the shown product used. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wide), "win.new-contact", NULL));
   g_assert_true (wait_for (contact_open, vb_window_get_contact_panel (wide)));
@@ -355,28 +283,28 @@ test_screenshots (void)
     g_assert_cmpstr (question->item_id, ==, "pdc-paspoort");
     g_assert_cmpstr (question->section, ==, "kostenEnBetaalmethoden");
   }
-  save_screenshot (GTK_WIDGET (wide), "screenshot-contact-1280x800.png");
+  vb_test_save_window_png (GTK_WIDGET (wide), "screenshot-contact-1280x800.png");
   gtk_widget_activate_action (GTK_WIDGET (wide), "win.show-catalogue", NULL);
   for (int i = 0; i < 200; i++)
     g_main_context_iteration (NULL, FALSE);
-  save_screenshot (GTK_WIDGET (wide), "screenshot-catalogue-1280x800.png");
+  vb_test_save_window_png (GTK_WIDGET (wide), "screenshot-catalogue-1280x800.png");
   gtk_window_destroy (GTK_WINDOW (wide));
 
   /* A desk clerk's half screen (900 px and less): list and answer fold into one column. */
   {
     VbWindow *half = make_window (900, 800);
 
-    wait_frames (GTK_WIDGET (half));
+    vb_test_wait_frames (GTK_WIDGET (half));
     g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (gtk_widget_get_ancestor (
       vb_window_get_item_view (half), ADW_TYPE_LEAFLET))));
     gtk_window_destroy (GTK_WINDOW (half));
   }
   narrow = make_window (640, 800);
   search_for (narrow, "grofvuil");
-  save_screenshot (GTK_WIDGET (narrow), "screenshot-search-640x800.png");
+  vb_test_save_window_png (GTK_WIDGET (narrow), "screenshot-search-640x800.png");
   vb_window_open_item (narrow, "vac-grofvuil-aanmelden");
   g_assert_true (wait_for (item_shown, vb_window_get_item_view (narrow)));
-  save_screenshot (GTK_WIDGET (narrow), "screenshot-answer-640x800.png");
+  vb_test_save_window_png (GTK_WIDGET (narrow), "screenshot-answer-640x800.png");
   gtk_window_destroy (GTK_WINDOW (narrow));
 }
 
@@ -476,21 +404,10 @@ test_shortcuts_table (void)
   g_assert_nonnull (shortcuts_window);
   gtk_window_present (shortcuts_window);
   g_assert_true (wait_for (window_mapped, shortcuts_window));
-  save_screenshot (GTK_WIDGET (shortcuts_window), "screenshot-shortcuts.png");
+  vb_test_save_window_png (GTK_WIDGET (shortcuts_window), "screenshot-shortcuts.png");
   gtk_window_destroy (shortcuts_window);
   g_object_unref (shortcuts_window);
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static void
-on_context_opened (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (vb_context_open_finish (VB_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
 }
 
 int
@@ -504,32 +421,14 @@ main (int    argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  /* Screenshots in Dutch (LANGUAGE=nl in the test environment), from the build's catalogs. */
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BUILD_PODIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  vb_test_tolerate_focus_out_warning ();
-  gtk_init ();
-  adw_init ();
-  /* No animations: screenshots show the end state, and the tests do not wait on them. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/nl/vraagbaak/Vraagbaak/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  vb_test_ui_init ();
 
   tmpdir = vb_test_tmpdir ();
   path = g_build_filename (tmpdir, "content.db", NULL);
   settings = g_settings_new ("nl.vraagbaak.Vraagbaak");
   context = vb_context_new (path, settings);
   /* The demo content is imported into the empty database on first open. */
-  vb_context_open_async (context, NULL, on_context_opened, NULL);
-  g_assert_true (wait_for (context_ready, context));
+  vb_test_open_context (context);
 
   g_test_add_func ("/window/search-shows-expected-first", test_search_shows_expected_first);
   g_test_add_func ("/window/open-and-read", test_open_and_read);

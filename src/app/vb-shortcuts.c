@@ -35,6 +35,7 @@ static const VbShortcut shortcuts[] = {
   { N_("Contacts"), N_("Show or hide contacts"), "win.toggle-contacts", { "F9", NULL } },
   { N_("Browse"), N_("Product catalogue"), "win.show-catalogue", { "<Control>b", NULL } },
   { N_("Browse"), N_("Notices"), "win.show-notices", { "<Control>i", NULL } },
+  { N_("Browse"), N_("Statistics"), "win.show-statistics", { "F8", NULL } },
   { N_("General"), N_("Preferences"), "app.preferences", { "<Control>comma", NULL } },
   { N_("General"), N_("Keyboard shortcuts"), "app.shortcuts", { "<Control>question", NULL } },
   { N_("General"), N_("Quit"), "app.quit", { "<Control>q", NULL } },

@@ -17,6 +17,7 @@
 #include "vb-item-view.h"
 #include "vb-result-row.h"
 #include "vb-search-page.h"
+#include "vb-stats-page.h"
 #include "vb-window.h"
 
 struct _VbWindow
@@ -32,6 +33,7 @@ struct _VbWindow
   AdwToastOverlay *toasts;
   GtkRevealer     *banner_revealer;
   GtkLabel        *banner_label;
+  GtkStack        *main_stack;
   AdwLeaflet      *leaflet;
   GtkWidget       *sidebar;
   GtkStack        *side_stack;
@@ -44,6 +46,7 @@ struct _VbWindow
   GtkWidget       *catalogue_page;
   GtkWidget       *contact_panel;   /* made when the databases are open */
   GtkWidget       *contacts_today;
+  GtkWidget       *stats_page;
 };
 
 enum {
@@ -64,6 +67,12 @@ toast (VbWindow   *self,
   vb_a11y_label_icon_buttons (GTK_WIDGET (self->toasts), _("Dismiss"));
 }
 
+static gboolean
+statistics_shown (VbWindow *self)
+{
+  return gtk_stack_get_visible_child (self->main_stack) == self->stats_page;
+}
+
 static void
 update_history_actions (VbWindow *self)
 {
@@ -72,7 +81,8 @@ update_history_actions (VbWindow *self)
     adw_leaflet_get_visible_child (self->leaflet) == self->detail;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
-                                 folded_on_detail || (self->history->len > 0 && self->position > 0));
+                                 statistics_shown (self) || folded_on_detail ||
+                                 (self->history->len > 0 && self->position > 0));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forward",
                                  self->history->len > 0 && self->position + 1 < self->history->len);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-answer",
@@ -101,6 +111,7 @@ on_item_loaded (GObject      *source,
   /* Everything opened during a contact is collected as consulted. */
   if (self->contact_panel != NULL)
     vb_contact_panel_add_consulted (VB_CONTACT_PANEL (self->contact_panel), vb_item_get_id (item));
+  gtk_stack_set_visible_child_name (self->main_stack, "browse");
   adw_leaflet_set_visible_child (self->leaflet, self->detail);
   update_history_actions (self);
 }
@@ -172,9 +183,11 @@ focus_search_action (GtkWidget  *widget,
 {
   VbWindow *self = VB_WINDOW (widget);
 
+  gtk_stack_set_visible_child_name (self->main_stack, "browse");
   gtk_stack_set_visible_child_name (self->side_stack, "search");
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
   vb_search_page_focus_entry (VB_SEARCH_PAGE (self->search_page));
+  update_history_actions (self);
 }
 
 static void
@@ -184,6 +197,14 @@ back_action (GtkWidget  *widget,
 {
   VbWindow *self = VB_WINDOW (widget);
 
+  /* From the statistics, back is the search, as it was left. */
+  if (statistics_shown (self))
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "browse");
+      vb_search_page_focus_entry (VB_SEARCH_PAGE (self->search_page));
+      update_history_actions (self);
+      return;
+    }
   /* Folded: back is the list. */
   if (adw_leaflet_get_folded (self->leaflet) &&
       adw_leaflet_get_visible_child (self->leaflet) == self->detail)
@@ -238,6 +259,7 @@ show_catalogue_action (GtkWidget  *widget,
 {
   VbWindow *self = VB_WINDOW (widget);
 
+  gtk_stack_set_visible_child_name (self->main_stack, "browse");
   gtk_stack_set_visible_child_name (self->side_stack, "catalogue");
   vb_catalogue_page_show_products (VB_CATALOGUE_PAGE (self->catalogue_page));
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
@@ -251,10 +273,32 @@ show_notices_action (GtkWidget  *widget,
 {
   VbWindow *self = VB_WINDOW (widget);
 
+  gtk_stack_set_visible_child_name (self->main_stack, "browse");
   gtk_stack_set_visible_child_name (self->side_stack, "catalogue");
   vb_catalogue_page_show_notices (VB_CATALOGUE_PAGE (self->catalogue_page));
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
   gtk_widget_grab_focus (self->catalogue_page);
+}
+
+static void
+show_statistics_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VbWindow *self = VB_WINDOW (widget);
+
+  if (statistics_shown (self))
+    vb_stats_page_refresh (VB_STATS_PAGE (self->stats_page));
+  gtk_stack_set_visible_child (self->main_stack, self->stats_page);
+  gtk_widget_grab_focus (self->stats_page);
+  update_history_actions (self);
+}
+
+static void
+on_stats_message (VbWindow   *self,
+                  const char *message)
+{
+  toast (self, message);
 }
 
 static void
@@ -274,7 +318,10 @@ reveal_contacts (VbWindow *self,
 {
   adw_flap_set_reveal_flap (self->contact_flap, reveal);
   if (reveal)
-    adw_leaflet_set_visible_child (self->leaflet, self->detail);
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "browse");
+      adw_leaflet_set_visible_child (self->leaflet, self->detail);
+    }
 }
 
 static void
@@ -521,6 +568,12 @@ vb_window_constructed (GObject *object)
   g_signal_connect_object (self->catalogue_page, "item-activated",
                            G_CALLBACK (on_search_item_activated), self, G_CONNECT_SWAPPED);
 
+  /* The statistics take the whole window: charts need the width. */
+  self->stats_page = vb_stats_page_new (self->context);
+  gtk_stack_add_named (self->main_stack, self->stats_page, "statistics");
+  g_signal_connect_object (self->stats_page, "message", G_CALLBACK (on_stats_message), self,
+                           G_CONNECT_SWAPPED);
+
   /* Contacts can be logged once the databases are open. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-contact", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-used", FALSE);
@@ -609,6 +662,7 @@ vb_window_class_init (VbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VbWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, side_stack);
@@ -628,6 +682,8 @@ vb_window_class_init (VbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-section", "i", show_section_action);
   gtk_widget_class_install_action (widget_class, "win.show-catalogue", NULL, show_catalogue_action);
   gtk_widget_class_install_action (widget_class, "win.show-notices", NULL, show_notices_action);
+  gtk_widget_class_install_action (widget_class, "win.show-statistics", NULL,
+                                   show_statistics_action);
   gtk_widget_class_install_action (widget_class, "win.open-banner", NULL, open_banner_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
   gtk_widget_class_install_action (widget_class, "win.new-contact", NULL, new_contact_action);
@@ -651,7 +707,7 @@ on_key_pressed (GtkEventControllerKey *controller,
   /* In the search entry Escape is the entry's own (it clears the query). */
   if (focus != NULL && gtk_widget_is_ancestor (focus, self->search_page))
     return FALSE;
-  if (adw_leaflet_get_folded (self->leaflet) &&
+  if (!statistics_shown (self) && adw_leaflet_get_folded (self->leaflet) &&
       adw_leaflet_get_visible_child (self->leaflet) == self->detail)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
   else
@@ -690,4 +746,10 @@ GtkWidget *
 vb_window_get_item_view (VbWindow *self)
 {
   return GTK_WIDGET (self->item_view);
+}
+
+GtkWidget *
+vb_window_get_stats_page (VbWindow *self)
+{
+  return self->stats_page;
 }

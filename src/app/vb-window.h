@@ -18,6 +18,7 @@ VbWindow  *vb_window_new             (GtkApplication *app,
 void       vb_window_open_item       (VbWindow       *self,
                                       const char     *id);
 GtkWidget *vb_window_get_search_page (VbWindow       *self);
+GtkWidget *vb_window_get_stats_page  (VbWindow       *self);
 GtkWidget *vb_window_get_item_view   (VbWindow       *self);
 GtkWidget *vb_window_get_contact_panel (VbWindow     *self);
 void       vb_window_incoming_call   (VbWindow       *self,

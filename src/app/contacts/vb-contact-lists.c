@@ -20,6 +20,7 @@ struct _VbContactLists
   GPtrArray     *channel_codes;
   GPtrArray     *outcome_codes;
   GPtrArray     *outcome_names;
+  GStrv          kcc_outcomes;     /* codes flagged afgehandeldDoorKcc */
   GtkStringList *afdeling_names;
   GPtrArray     *afdeling_codes;   /* [0] is NULL */
   gboolean       loaded;
@@ -74,6 +75,7 @@ vb_contact_lists_finalize (GObject *object)
   g_clear_pointer (&self->channel_codes, g_ptr_array_unref);
   g_clear_pointer (&self->outcome_codes, g_ptr_array_unref);
   g_clear_pointer (&self->outcome_names, g_ptr_array_unref);
+  g_clear_pointer (&self->kcc_outcomes, g_strfreev);
   g_clear_object (&self->afdeling_names);
   g_clear_pointer (&self->afdeling_codes, g_ptr_array_unref);
 
@@ -116,6 +118,7 @@ vb_contact_lists_init (VbContactLists *self)
     }
   self->outcome_codes = g_ptr_array_new_with_free_func (g_free);
   self->outcome_names = g_ptr_array_new_with_free_func (g_free);
+  self->kcc_outcomes = g_new0 (char *, 1);
   set_afdelingen_empty (self);
 }
 
@@ -190,6 +193,8 @@ on_loaded (GObject      *source,
 
   if (lists->resultaten != NULL)
     {
+      g_autoptr(GStrvBuilder) kcc = g_strv_builder_new ();
+
       g_ptr_array_set_size (self->outcome_codes, 0);
       g_ptr_array_set_size (self->outcome_names, 0);
       for (guint i = 0; i < json_array_get_length (lists->resultaten); i++)
@@ -202,7 +207,11 @@ on_loaded (GObject      *source,
             continue;
           g_ptr_array_add (self->outcome_codes, g_strdup (code));
           g_ptr_array_add (self->outcome_names, g_strdup (naam != NULL ? naam : code));
+          if (json_object_get_boolean_member_with_default (obj, "afgehandeldDoorKcc", FALSE))
+            g_strv_builder_add (kcc, code);
         }
+      g_strfreev (self->kcc_outcomes);
+      self->kcc_outcomes = g_strv_builder_end (kcc);
     }
 
   if (lists->afdelingen != NULL)
@@ -334,6 +343,14 @@ vb_contact_lists_get_outcome_name (VbContactLists *self,
   guint position = find_code (self->outcome_codes, code);
 
   return position == GTK_INVALID_LIST_POSITION ? code : g_ptr_array_index (self->outcome_names, position);
+}
+
+/* The codes of the outcomes the list flags afgehandeldDoorKcc (handled by the contact centre
+ * itself), for the statistics; empty until loaded. */
+const char *const *
+vb_contact_lists_get_kcc_outcomes (VbContactLists *self)
+{
+  return (const char *const *) self->kcc_outcomes;
 }
 
 GListModel *

@@ -37,6 +37,7 @@ guint           vb_contact_lists_find_outcome      (VbContactLists *self,
                                                     const char     *code);
 const char     *vb_contact_lists_get_outcome_name  (VbContactLists *self,
                                                     const char     *code);
+const char *const *vb_contact_lists_get_kcc_outcomes (VbContactLists *self);
 
 /* Departments (afdelingen); position 0 is “No department” with a NULL code. */
 GListModel     *vb_contact_lists_get_afdelingen    (VbContactLists *self);
