@@ -94,6 +94,9 @@ const char  *vb_sync_get_error_message   (VbSync         *self);
 guint64      vb_sync_get_progress_done   (VbSync         *self);
 guint64      vb_sync_get_progress_total  (VbSync         *self);
 gint64       vb_sync_get_outbox_size     (VbSync         *self);
+/* Messages (English) for the changes the last pass passed over: unknown types, items over
+ * 2 MiB; at most 100. */
+GStrv        vb_sync_dup_skipped         (VbSync         *self);
 
 /* The background loop: a pass now, then every sync-interval seconds and after each long poll
  * that returned changes; failures back off 1 s doubling to 5 min (±20 %), at least
