@@ -163,23 +163,23 @@ test_schema_empty_migrates (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_clear_object (&store);
 
-  /* An existing version-0 database (empty) is migrated to version 1. */
+  /* An existing version-0 database (empty) is migrated to the newest version. */
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
   db = open_raw (empty);
   g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 0);
   sqlite3_close (db);
   store = vb_contact_store_open (empty, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (vb_contact_store_get_schema_version (store), ==, 1);
+  g_assert_cmpint (vb_contact_store_get_schema_version (store), ==, VB_CONTACT_STORE_SCHEMA_VERSION);
   g_clear_object (&store);
 
   db = open_raw (empty);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, VB_CONTACT_STORE_SCHEMA_VERSION);
   mode = query_text (db, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
                                   " ('contacts', 'questions', 'consulted', 'callbacks', 'drafts',"
-                                  " 'outbox', 'audit', 'searches')"), ==, 8);
+                                  " 'outbox', 'audit', 'searches', 'meta', 'stats_counts')"), ==, 10);
   /* No BSN anywhere. */
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%bsn%'"),
                    ==, 0);
@@ -188,7 +188,7 @@ test_schema_empty_migrates (void)
   /* Opening again changes nothing. */
   store = vb_contact_store_open (empty, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (vb_contact_store_get_schema_version (store), ==, 1);
+  g_assert_cmpint (vb_contact_store_get_schema_version (store), ==, VB_CONTACT_STORE_SCHEMA_VERSION);
   g_clear_object (&store);
   vb_test_rmdir (dir);
 }

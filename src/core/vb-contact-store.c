@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "vb-contact-store.h"
+#include "vb-stats-private.h"
 
 struct _VbContactStore
 {
@@ -27,13 +28,20 @@ struct _VbContactStore
   GMutex      lock;
   GHashTable *stmts;      /* SQL text (a literal, by address) -> sqlite3_stmt* */
   GHashTable *outcomes;   /* known outcome codes, or NULL for any */
+  GTimeZone  *tz;         /* the local days of the statistics aggregates */
+  char       *installation_id;
 };
 
 G_DEFINE_FINAL_TYPE (VbContactStore, vb_contact_store, G_TYPE_OBJECT)
 
-/* Ordered migrations: migrations[i] brings a database from version i to i + 1. */
+static gboolean migrate_to_2 (VbContactStore  *self,
+                              GError         **error);
+
+/* Ordered migrations: migrations[i] brings a database from version i to i + 1: its SQL, then
+ * its function (NULL: none), in the same transaction. */
 static const struct {
   const char *sql;
+  gboolean  (*run) (VbContactStore *self, GError **error);
 } migrations[] = {
   /* 0 -> 1: contacts, questions, consulted items, callbacks, drafts, the outbox, the audit
    * trail and the anonymous search log. Times are Unix seconds, UTC. */
@@ -108,7 +116,34 @@ static const struct {
     "  opened_item TEXT,"
     "  used INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX searches_at ON searches (at);"
-    "CREATE INDEX searches_opened ON searches (opened_item, at) WHERE opened_item IS NOT NULL;" },
+    "CREATE INDEX searches_opened ON searches (opened_item, at) WHERE opened_item IS NOT NULL;",
+    NULL },
+  /* 1 -> 2: sync and fast statistics. meta holds installation_id and searches_uploaded (the
+   * last local search id the server accepted); searches received from other installations
+   * keep their id in remote_id (ALTER TABLE cannot add a UNIQUE column: a unique index does
+   * the same, NULLs apart). stats_counts holds the aggregates of docs/statistics.md ("Speed"),
+   * built from the rows by migrate_to_2. */
+  { "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT);"
+    "ALTER TABLE searches ADD COLUMN remote_id TEXT;"
+    "CREATE UNIQUE INDEX searches_remote_id ON searches (remote_id);"
+    "CREATE INDEX outbox_uuid ON outbox (uuid, revision);"
+    "CREATE INDEX contacts_agent ON contacts (agent, started);"
+    /* The open callbacks of a period without reading its contacts (a copy of their start). */
+    "ALTER TABLE callbacks ADD COLUMN contact_started INTEGER;"
+    "CREATE INDEX callbacks_open ON callbacks (contact_started) WHERE status = 'open';"
+    "CREATE TABLE stats_counts ("
+    "  level INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  bucket INTEGER NOT NULL,"
+    "  key1 TEXT NOT NULL,"
+    "  key2 TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  a INTEGER NOT NULL DEFAULT 0,"
+    "  b INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (level, kind, bucket, key1, key2)) WITHOUT ROWID;",
+    migrate_to_2 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VB_CONTACT_STORE_SCHEMA_VERSION);
@@ -250,6 +285,8 @@ vb_contact_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->outcomes, g_hash_table_unref);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_clear_pointer (&self->installation_id, g_free);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
 
@@ -267,6 +304,7 @@ vb_contact_store_init (VbContactStore *self)
 {
   g_mutex_init (&self->lock);
   self->stmts = g_hash_table_new (NULL, NULL);
+  self->tz = vb_contact_dup_time_zone ();
 }
 
 /* SQL function vb_redact(text): the search-log redaction, for the retention purge. */
@@ -297,9 +335,10 @@ get_user_version (sqlite3 *db)
 }
 
 static gboolean
-migrate (sqlite3  *db,
-         GError  **error)
+migrate (VbContactStore  *self,
+         GError         **error)
 {
+  sqlite3 *db = self->db;
   int version = get_user_version (db);
 
   if (version < 0)
@@ -322,14 +361,435 @@ migrate (sqlite3  *db,
       /* Each step is one transaction: a crash leaves the old version, never half of one. */
       if (!exec (db, "BEGIN IMMEDIATE", what, error))
         return FALSE;
-      if (!exec (db, migrations[version].sql, what, error) || !exec (db, bump, what, error) ||
-          !exec (db, "COMMIT", what, error))
+      if (!exec (db, migrations[version].sql, what, error) ||
+          (migrations[version].run != NULL && !migrations[version].run (self, error)) ||
+          !exec (db, bump, what, error) || !exec (db, "COMMIT", what, error))
         {
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;
         }
     }
   return TRUE;
+}
+
+/* ---- statistics aggregates (vb-stats-private.h, docs/statistics.md "Speed") ---- */
+
+/* One row of stats_counts being added up in memory. */
+typedef struct
+{
+  int     level;
+  int     kind;
+  int     bucket;
+  char   *key1;
+  char   *key2;
+  gint64  n;
+  gint64  a;
+  gint64  b;
+} StatsRow;
+
+static guint
+stats_row_hash (gconstpointer p)
+{
+  const StatsRow *row = p;
+
+  return g_str_hash (row->key1) * 31 + g_str_hash (row->key2) +
+         (guint) (row->bucket * 7 + row->kind * 131 + row->level);
+}
+
+static gboolean
+stats_row_equal (gconstpointer p,
+                 gconstpointer q)
+{
+  const StatsRow *x = p, *y = q;
+
+  return x->level == y->level && x->kind == y->kind && x->bucket == y->bucket &&
+         strcmp (x->key1, y->key1) == 0 && strcmp (x->key2, y->key2) == 0;
+}
+
+static void
+stats_row_free (StatsRow *row)
+{
+  g_free (row->key1);
+  g_free (row->key2);
+  g_free (row);
+}
+
+static GHashTable *
+stats_rows_new (void)
+{
+  return g_hash_table_new_full (stats_row_hash, stats_row_equal,
+                                (GDestroyNotify) stats_row_free, NULL);
+}
+
+/* Adds to the row of @kind, @key1, @key2 of the local day @day (YYYYMMDD) and of its month. */
+static void
+stats_add (GHashTable *rows,
+           int         day,
+           int         kind,
+           const char *key1,
+           const char *key2,
+           gint64      n,
+           gint64      a,
+           gint64      b)
+{
+  for (int level = VB_STATS_LEVEL_DAY; level <= VB_STATS_LEVEL_MONTH; level++)
+    {
+      StatsRow key = { level, kind, level == VB_STATS_LEVEL_DAY ? day : day / 100,
+                       (char *) key1, (char *) (key2 != NULL ? key2 : "") };
+      StatsRow *row = g_hash_table_lookup (rows, &key);
+
+      if (row == NULL)
+        {
+          row = g_new0 (StatsRow, 1);
+          *row = key;
+          row->key1 = g_strdup (key.key1);
+          row->key2 = g_strdup (key.key2);
+          g_hash_table_add (rows, row);
+        }
+      row->n += n;
+      row->a += a;
+      row->b += b;
+    }
+}
+
+/* The local date (YYYYMMDD) and wall-clock hour of the Unix time @t. */
+static int
+local_day (GTimeZone *tz,
+           gint64     t,
+           int       *hour)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, tz) : NULL;
+
+  if (local == NULL)
+    {
+      *hour = 0;
+      return 0;
+    }
+  *hour = g_date_time_get_hour (local);
+  return g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
+         g_date_time_get_day_of_month (local);
+}
+
+/* One contact being added up: its day, and its outcomes for VB_STATS_KIND_CONTACTS. */
+typedef struct
+{
+  int        day;
+  gint64     sign;
+  GPtrArray *outcomes;   /* owned strings */
+} StatsContact;
+
+static void
+stats_contact_begin (StatsContact *c,
+                     GHashTable   *rows,
+                     int           day,
+                     int           hour,
+                     gint64        started,
+                     gint64        ended,
+                     const char   *kanaal)
+{
+  char text[32];
+  gint64 sign = c->sign;
+
+  c->day = day;
+  g_ptr_array_set_size (c->outcomes, 0);
+  g_snprintf (text, sizeof text, "%02d", hour);
+  stats_add (rows, c->day, VB_STATS_KIND_HOUR, text, NULL, sign, 0, 0);
+  stats_add (rows, c->day, VB_STATS_KIND_CHANNEL, kanaal != NULL ? kanaal : "", NULL, sign, 0,
+             0);
+  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, MAX (ended - started, 0));
+  stats_add (rows, c->day, VB_STATS_KIND_DURATION, text, NULL, sign, 0, 0);
+}
+
+static void
+stats_contact_question (StatsContact *c,
+                        GHashTable   *rows,
+                        const char   *item,
+                        const char   *section,
+                        const char   *outcome,
+                        const char   *afdeling)
+{
+  if (outcome == NULL)
+    return;
+  g_ptr_array_add (c->outcomes, g_strdup (outcome));
+  stats_add (rows, c->day, VB_STATS_KIND_QUESTIONS, outcome, NULL, c->sign, 0, 0);
+  if (item != NULL && *item != '\0')
+    stats_add (rows, c->day, VB_STATS_KIND_ANSWER, item, section, c->sign, 0, 0);
+  stats_add (rows, c->day, VB_STATS_KIND_AFDELING, afdeling != NULL ? afdeling : "", outcome,
+             c->sign, 0, 0);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+stats_contact_end (StatsContact *c,
+                   GHashTable   *rows)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  g_ptr_array_sort (c->outcomes, compare_strings);
+  for (guint i = 0; i < c->outcomes->len; i++)
+    {
+      const char *outcome = g_ptr_array_index (c->outcomes, i);
+
+      if (i == 0 || strcmp (outcome, g_ptr_array_index (c->outcomes, i - 1)) != 0)
+        g_string_append_printf (key, "%zu:%s", strlen (outcome), outcome);
+    }
+  stats_add (rows, c->day, VB_STATS_KIND_CONTACTS, key->str, NULL, c->sign, 0, 0);
+}
+
+static void
+stats_add_search (GHashTable *rows,
+                  int         day,
+                  gint64      sign,
+                  const char *query,
+                  gboolean    no_results,
+                  gboolean    nothing_opened)
+{
+  if (query == NULL)
+    return;
+  stats_add (rows, day, VB_STATS_KIND_SEARCH, query, NULL, sign, 0, 0);
+  if (no_results || nothing_opened)
+    stats_add (rows, day, VB_STATS_KIND_GAP, query, NULL, sign, sign * no_results,
+               sign * nothing_opened);
+}
+
+/* Writes the rows added up in @rows into stats_counts and empties @rows; a row that reaches
+ * zero is removed, so the figures never list a channel or a query with a count of 0. */
+static gboolean
+stats_flush (VbContactStore  *self,
+             GHashTable      *rows,
+             const char      *what,
+             GError         **error)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gboolean ok = TRUE;
+
+  g_hash_table_iter_init (&iter, rows);
+  while (ok && g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      StatsRow *row = key;
+      sqlite3_stmt *stmt;
+      gboolean zero = FALSE;
+      int rc;
+
+      if (row->n == 0 && row->a == 0 && row->b == 0)
+        continue;
+      stmt = prepare (self, "INSERT INTO stats_counts (level, kind, bucket, key1, key2, n, a, b)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                            " ON CONFLICT (level, kind, bucket, key1, key2) DO UPDATE SET"
+                            " n = n + excluded.n, a = a + excluded.a, b = b + excluded.b"
+                            " RETURNING n = 0 AND a = 0 AND b = 0",
+                      VB_CONTACT_ERROR_WRITE, what, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int (stmt, 1, row->level);
+      sqlite3_bind_int (stmt, 2, row->kind);
+      sqlite3_bind_int (stmt, 3, row->bucket);
+      bind_text (stmt, 4, row->key1);
+      bind_text (stmt, 5, row->key2);
+      sqlite3_bind_int64 (stmt, 6, row->n);
+      sqlite3_bind_int64 (stmt, 7, row->a);
+      sqlite3_bind_int64 (stmt, 8, row->b);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          zero = sqlite3_column_int (stmt, 0) != 0;
+          rc = sqlite3_step (stmt);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        ok = set_db_error (error, VB_CONTACT_ERROR_WRITE, rc, self->db, what);
+      else if (zero)
+        {
+          stmt = prepare (self, "DELETE FROM stats_counts WHERE level = ?1 AND kind = ?2"
+                                " AND bucket = ?3 AND key1 = ?4 AND key2 = ?5",
+                          VB_CONTACT_ERROR_WRITE, what, error);
+          ok = stmt != NULL;
+          if (ok)
+            {
+              sqlite3_bind_int (stmt, 1, row->level);
+              sqlite3_bind_int (stmt, 2, row->kind);
+              sqlite3_bind_int (stmt, 3, row->bucket);
+              bind_text (stmt, 4, row->key1);
+              bind_text (stmt, 5, row->key2);
+              ok = step_done (self, stmt, what, error);
+            }
+        }
+    }
+  g_hash_table_remove_all (rows);
+  return ok;
+}
+
+/* Adds up the finished contacts of @stmt (columns uuid, started, ended, kanaal, item_id,
+ * section, outcome, afdeling; the rows of one contact together) with @sign and writes them.
+ * With @monthly the rows are also written whenever a new local month starts, so a rebuild
+ * never holds more than a month in memory. */
+static gboolean
+stats_add_contacts (VbContactStore  *self,
+                    sqlite3_stmt    *stmt,
+                    gint64           sign,
+                    gboolean         monthly,
+                    const char      *what,
+                    GError         **error)
+{
+  g_autoptr(GHashTable) rows = stats_rows_new ();
+  g_autoptr(GPtrArray) outcomes = g_ptr_array_new_with_free_func (g_free);
+  StatsContact contact = { 0, sign, outcomes };
+  g_autofree char *current = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (current == NULL || strcmp (uuid, current) != 0)
+        {
+          gint64 started = sqlite3_column_int64 (stmt, 1);
+          int hour, day = local_day (self->tz, started, &hour);
+
+          if (current != NULL)
+            stats_contact_end (&contact, rows);
+          /* With @monthly the contacts come in order of starting: a month is complete when
+           * the next one starts. */
+          if (monthly && current != NULL && day / 100 != contact.day / 100)
+            ok = stats_flush (self, rows, what, error);
+          g_free (current);
+          current = g_strdup (uuid);
+          stats_contact_begin (&contact, rows, day, hour, started,
+                               sqlite3_column_int64 (stmt, 2),
+                               (const char *) sqlite3_column_text (stmt, 3));
+        }
+      stats_contact_question (&contact, rows, (const char *) sqlite3_column_text (stmt, 4),
+                              (const char *) sqlite3_column_text (stmt, 5),
+                              (const char *) sqlite3_column_text (stmt, 6),
+                              (const char *) sqlite3_column_text (stmt, 7));
+    }
+  sqlite3_reset (stmt);
+  if (!ok)
+    return FALSE;
+  if (rc != SQLITE_DONE)
+    return set_db_error (error, VB_CONTACT_ERROR_WRITE, rc, self->db, what);
+  if (current != NULL)
+    stats_contact_end (&contact, rows);
+  return stats_flush (self, rows, what, error);
+}
+
+#define STATS_CONTACT_SQL "SELECT c.uuid, c.started, c.ended, c.kanaal, q.item_id, q.section," \
+                          " q.outcome, q.afdeling FROM contacts AS c LEFT JOIN questions AS q" \
+                          " ON q.contact = c.uuid WHERE c.status = 'finished'"
+
+/* Takes the finished contact @uuid out of the aggregates (@sign -1, before it changes) or puts
+ * it in (+1, after). A deleted or unknown contact counts for nothing. */
+static gboolean
+stats_contact (VbContactStore  *self,
+               const char      *uuid,
+               gint64           sign,
+               const char      *what,
+               GError         **error)
+{
+  sqlite3_stmt *stmt = prepare (self, STATS_CONTACT_SQL " AND c.uuid = ?1",
+                                VB_CONTACT_ERROR_WRITE, what, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uuid);
+  return stats_add_contacts (self, stmt, sign, FALSE, what, error);
+}
+
+/* Builds stats_counts (and callbacks.contact_started) from the contacts and the search log
+ * (the migration to version 2). */
+static gboolean
+stats_rebuild (VbContactStore  *self,
+               GError         **error)
+{
+  const char *what = "Cannot build the statistics";
+  g_autoptr(GHashTable) rows = stats_rows_new ();
+  sqlite3_stmt *stmt;
+  int rc, month = 0;
+  gboolean ok;
+
+  if (!exec (self->db, "DELETE FROM stats_counts;"
+                       "UPDATE callbacks SET contact_started = (SELECT started FROM contacts"
+                       " WHERE contacts.uuid = callbacks.contact)", what, error))
+    return FALSE;
+  stmt = prepare (self, STATS_CONTACT_SQL " ORDER BY c.started, c.uuid", VB_CONTACT_ERROR_WRITE,
+                  what, error);
+  if (stmt == NULL || !stats_add_contacts (self, stmt, 1, TRUE, what, error))
+    return FALSE;
+
+  stmt = prepare (self, "SELECT at, query, n_results = 0, opened_item IS NULL FROM searches"
+                        " ORDER BY at", VB_CONTACT_ERROR_WRITE, what, error);
+  if (stmt == NULL)
+    return FALSE;
+  ok = TRUE;
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 at = sqlite3_column_int64 (stmt, 0);
+      int hour, day = local_day (self->tz, at, &hour);
+
+      /* Searches come in order of time: a month is complete when the next one starts. */
+      if (day / 100 != month)
+        ok = stats_flush (self, rows, what, error);
+      month = day / 100;
+      stats_add_search (rows, day, 1, (const char *) sqlite3_column_text (stmt, 1),
+                        sqlite3_column_int (stmt, 2) != 0, sqlite3_column_int (stmt, 3) != 0);
+    }
+  sqlite3_reset (stmt);
+  if (!ok)
+    return FALSE;
+  if (rc != SQLITE_DONE)
+    return set_db_error (error, VB_CONTACT_ERROR_WRITE, rc, self->db, what);
+  return stats_flush (self, rows, what, error);
+}
+
+static gboolean
+migrate_to_2 (VbContactStore  *self,
+              GError         **error)
+{
+  const char *what = "Cannot migrate the contact log to version 2";
+  g_autofree char *id = g_uuid_string_random ();
+  sqlite3_stmt *stmt = prepare (self, "INSERT INTO meta (key, value) VALUES"
+                                      " ('installation_id', ?1), ('searches_uploaded', '0')",
+                                VB_CONTACT_ERROR_WRITE, what, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  return step_done (self, stmt, what, error) && stats_rebuild (self, error);
+}
+
+static gboolean
+read_installation_id (VbContactStore  *self,
+                      GError         **error)
+{
+  const char *what = "Cannot read the installation id";
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = 'installation_id'",
+                                VB_CONTACT_ERROR_OPEN, what, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    self->installation_id = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW && self->installation_id != NULL)
+    return TRUE;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_OPEN,
+                           "The contact log has no installation id");
+      return FALSE;
+    }
+  return set_db_error (error, VB_CONTACT_ERROR_OPEN, rc, self->db, what);
 }
 
 /* Opens (creating it when needed, with its folder, readable by the user only) the contact log
@@ -382,7 +842,7 @@ vb_contact_store_open (const char  *path,
              "PRAGMA journal_mode = WAL;"
              "PRAGMA synchronous = FULL;",
              "Cannot open the contact log", error) ||
-      !migrate (self->db, error))
+      !migrate (self, error) || !read_installation_id (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       /* An open error, whatever SQLite said. */
@@ -659,9 +1119,11 @@ write_children (VbContactStore  *self,
 
   /* A callback closed meanwhile stays closed. */
   stmt = prepare (self, "INSERT INTO callbacks (uuid, contact, name, phone, preferred_time, note,"
-                        " afdeling, status, created, closed_by, closed_at)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                        " afdeling, status, created, closed_by, closed_at, contact_started)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                        " (SELECT started FROM contacts WHERE uuid = ?2))"
                         " ON CONFLICT (uuid) DO UPDATE SET name = excluded.name,"
+                        " contact_started = excluded.contact_started,"
                         " phone = excluded.phone, preferred_time = excluded.preferred_time,"
                         " note = excluded.note, afdeling = excluded.afdeling,"
                         " status = CASE WHEN status = 'done' THEN 'done' ELSE excluded.status END,"
@@ -921,7 +1383,8 @@ vb_contact_store_finish (VbContactStore  *self,
        delete_rows (self, "DELETE FROM drafts WHERE uuid = ?1", vb_contact_get_uuid (contact),
                     what, error) &&
        add_outbox (self, vb_contact_get_uuid (contact), 1, "put", now, what, error) &&
-       mark_used_searches (self, contact, what, error);
+       mark_used_searches (self, contact, what, error) &&
+       stats_contact (self, vb_contact_get_uuid (contact), 1, what, error);
   ok = end (self, ok, what, error);
   g_mutex_unlock (&self->lock);
 
@@ -965,8 +1428,10 @@ vb_contact_store_correct (VbContactStore  *self,
       ok = found > 0 && g_strcmp0 (status, "finished") == 0;
     }
   revision++;
-  ok = ok && write_contact_row (self, contact, FALSE, revision, ended, purged, now, what, error) &&
+  ok = ok && stats_contact (self, uuid, -1, what, error) &&
+       write_contact_row (self, contact, FALSE, revision, ended, purged, now, what, error) &&
        write_children (self, contact, purged, now, what, error) &&
+       stats_contact (self, uuid, 1, what, error) &&
        delete_rows (self, "DELETE FROM drafts WHERE uuid = ?1", uuid, what, error) &&
        add_outbox (self, uuid, revision, "put", now, what, error) &&
        add_audit (self, uuid, "correct", revision, vb_contact_get_agent (contact), now, what,
@@ -977,6 +1442,36 @@ vb_contact_store_correct (VbContactStore  *self,
   if (ok)
     apply_stored (contact, revision, ended, purged, now);
   return ok;
+}
+
+/* Makes the stored contact @uuid a tombstone at @revision: status deleted, time and channel
+ * only; personal fields, questions, consulted items, callback and draft are erased, and it
+ * leaves the statistics. */
+static gboolean
+make_tombstone (VbContactStore  *self,
+                const char      *uuid,
+                int              revision,
+                gint64           now,
+                const char      *what,
+                GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!stats_contact (self, uuid, -1, what, error))
+    return FALSE;
+  stmt = prepare (self, "UPDATE contacts SET status = 'deleted', revision = ?2, n_questions = 0,"
+                        " caller_name = NULL, caller_phone = NULL, notes = NULL, modified = ?3"
+                        " WHERE uuid = ?1", VB_CONTACT_ERROR_WRITE, what, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uuid);
+  sqlite3_bind_int (stmt, 2, revision);
+  sqlite3_bind_int64 (stmt, 3, now);
+  return step_done (self, stmt, what, error) &&
+         delete_rows (self, "DELETE FROM questions WHERE contact = ?1", uuid, what, error) &&
+         delete_rows (self, "DELETE FROM consulted WHERE contact = ?1", uuid, what, error) &&
+         delete_rows (self, "DELETE FROM callbacks WHERE contact = ?1", uuid, what, error) &&
+         delete_rows (self, "DELETE FROM drafts WHERE uuid = ?1", uuid, what, error);
 }
 
 /* Deletes the finished contact @uuid: it stays as a tombstone (status deleted, a raised
@@ -994,7 +1489,6 @@ vb_contact_store_delete (VbContactStore  *self,
   gint64 now = now_utc ();
   gboolean ok, purged = FALSE;
   int revision = 0, found;
-  sqlite3_stmt *stmt = NULL;
 
   g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
@@ -1016,24 +1510,156 @@ vb_contact_store_delete (VbContactStore  *self,
       return ok;
     }
   revision++;
-  if (ok)
-    stmt = prepare (self, "UPDATE contacts SET status = 'deleted', revision = ?2, n_questions = 0,"
-                          " caller_name = NULL, caller_phone = NULL, notes = NULL, modified = ?3"
-                          " WHERE uuid = ?1", VB_CONTACT_ERROR_WRITE, what, error);
-  ok = ok && stmt != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, uuid);
-      sqlite3_bind_int (stmt, 2, revision);
-      sqlite3_bind_int64 (stmt, 3, now);
-      ok = step_done (self, stmt, what, error);
-    }
-  ok = ok && delete_rows (self, "DELETE FROM questions WHERE contact = ?1", uuid, what, error) &&
-       delete_rows (self, "DELETE FROM consulted WHERE contact = ?1", uuid, what, error) &&
-       delete_rows (self, "DELETE FROM callbacks WHERE contact = ?1", uuid, what, error) &&
-       delete_rows (self, "DELETE FROM drafts WHERE uuid = ?1", uuid, what, error) &&
+  ok = ok && make_tombstone (self, uuid, revision, now, what, error) &&
        add_outbox (self, uuid, revision, "delete", now, what, error) &&
        add_audit (self, uuid, "delete", revision, agent, now, what, error);
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* ---- receiving (the server) ---- */
+
+/* Stores a contact uploaded by a client at @revision (see the header). */
+gboolean
+vb_contact_store_receive (VbContactStore  *self,
+                          VbContact       *contact,
+                          int              revision,
+                          gboolean        *applied,
+                          GError         **error)
+{
+  const char *what = "Cannot store the received contact";
+  const char *uuid;
+  g_autofree char *status = NULL;
+  gint64 now = now_utc ();
+  gint64 ended;
+  gboolean ok, purged = FALSE, changed = FALSE;
+  int stored = 0, found = -1;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
+  g_return_val_if_fail (VB_IS_CONTACT (contact), FALSE);
+
+  if (applied != NULL)
+    *applied = FALSE;
+  if (revision < 1)
+    {
+      g_set_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID,
+                   "A received contact needs a revision of 1 or more, not %d", revision);
+      return FALSE;
+    }
+  if (vb_contact_get_status (contact) == VB_CONTACT_DELETED)
+    {
+      g_set_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID,
+                   "A deleted contact is received as a deletion, not as a contact");
+      return FALSE;
+    }
+  uuid = vb_contact_get_uuid (contact);
+  /* The client's end time; an upload without one (no "duur") ended when it started. */
+  ended = MAX (vb_contact_get_ended (contact), vb_contact_get_started (contact));
+
+  g_mutex_lock (&self->lock);
+  ok = validate (self, contact, error) && begin (self, what, error);
+  if (ok)
+    {
+      found = read_state (self, uuid, &stored, &status, &purged, what, error);
+      ok = found >= 0;
+    }
+  if (ok && (found == 0 || stored < revision))
+    {
+      /* Purged here or on the client: personal fields stay empty. */
+      purged = purged || vb_contact_is_purged (contact);
+      changed = TRUE;
+      ok = stats_contact (self, uuid, -1, what, error) &&
+           write_contact_row (self, contact, found == 0, revision, ended, purged, now, what,
+                              error);
+      if (ok && found > 0)
+        {
+          sqlite3_stmt *stmt = prepare (self, "UPDATE contacts SET status = 'finished'"
+                                              " WHERE uuid = ?1", VB_CONTACT_ERROR_WRITE, what,
+                                        error);
+
+          ok = stmt != NULL;
+          if (ok)
+            {
+              bind_text (stmt, 1, uuid);
+              ok = step_done (self, stmt, what, error);
+            }
+        }
+      if (ok && purged)
+        {
+          sqlite3_stmt *stmt = prepare (self, "UPDATE contacts SET purged_at = coalesce (purged_at,"
+                                              " ?2) WHERE uuid = ?1", VB_CONTACT_ERROR_WRITE,
+                                        what, error);
+
+          ok = stmt != NULL;
+          if (ok)
+            {
+              bind_text (stmt, 1, uuid);
+              sqlite3_bind_int64 (stmt, 2, now);
+              ok = step_done (self, stmt, what, error);
+            }
+        }
+      ok = ok && write_children (self, contact, purged, ended, what, error) &&
+           stats_contact (self, uuid, 1, what, error);
+    }
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  if (ok && applied != NULL)
+    *applied = changed;
+  return ok;
+}
+
+/* Stores a deletion uploaded by a client (see the header). */
+gboolean
+vb_contact_store_receive_delete (VbContactStore  *self,
+                                 const char      *uuid,
+                                 int              revision,
+                                 const char      *agent,
+                                 GError         **error)
+{
+  const char *what = "Cannot store the received deletion";
+  g_autofree char *status = NULL;
+  gint64 now = now_utc ();
+  gboolean ok, purged = FALSE;
+  int stored = 0, found = -1;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  if (!g_uuid_string_is_valid (uuid) || revision < 1)
+    {
+      g_set_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID,
+                   "A received deletion needs a valid uuid and a revision of 1 or more");
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error);
+  if (ok)
+    {
+      found = read_state (self, uuid, &stored, &status, &purged, what, error);
+      ok = found >= 0;
+    }
+  if (ok && found == 0)
+    {
+      /* A bare tombstone, so that a late upload of an older revision cannot bring it back. */
+      sqlite3_stmt *stmt = prepare (self, "INSERT INTO contacts (uuid, revision, status, kanaal,"
+                                          " started, ended, n_questions, modified)"
+                                          " VALUES (?1, ?2, 'deleted', '', 0, 0, 0, ?3)",
+                                    VB_CONTACT_ERROR_WRITE, what, error);
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          bind_text (stmt, 1, uuid);
+          sqlite3_bind_int (stmt, 2, revision);
+          sqlite3_bind_int64 (stmt, 3, now);
+          ok = step_done (self, stmt, what, error) &&
+               add_audit (self, uuid, "delete", revision, agent, now, what, error);
+        }
+    }
+  else if (ok && stored < revision)
+    ok = make_tombstone (self, uuid, revision, now, what, error) &&
+         add_audit (self, uuid, "delete", revision, agent, now, what, error);
   ok = end (self, ok, what, error);
   g_mutex_unlock (&self->lock);
   return ok;
@@ -1161,6 +1787,41 @@ draft_from_text (const char  *data,
   return vb_contact_new_from_json (node, error);
 }
 
+/* The stored (finished or deleted) contact @uuid: 1 with *@contact set, 0 when there is none,
+ * -1 on an error. */
+static int
+load_stored (VbContactStore  *self,
+             const char      *uuid,
+             VbContact      **contact,
+             GError         **error)
+{
+  const char *what = "Cannot read the contact log";
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *contact = NULL;
+  stmt = prepare (self, "SELECT " CONTACT_COLUMNS " FROM contacts WHERE uuid = ?1",
+                  VB_CONTACT_ERROR_OPEN, what, error);
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      /* load_contact uses other statements; this one stays on its row meanwhile. */
+      *contact = load_contact (self, stmt, error);
+      sqlite3_reset (stmt);
+      return *contact != NULL ? 1 : -1;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (error, VB_CONTACT_ERROR_OPEN, rc, self->db, what);
+      return -1;
+    }
+  return 0;
+}
+
 /* The finished or deleted contact @uuid, or else its draft. */
 VbContact *
 vb_contact_store_get (VbContactStore  *self,
@@ -1176,25 +1837,8 @@ vb_contact_store_get (VbContactStore  *self,
   g_return_val_if_fail (uuid != NULL, NULL);
 
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT " CONTACT_COLUMNS " FROM contacts WHERE uuid = ?1",
-                  VB_CONTACT_ERROR_OPEN, what, error);
-  if (stmt == NULL)
+  if (load_stored (self, uuid, &contact, error) != 0)
     goto out;
-  bind_text (stmt, 1, uuid);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      /* load_contact uses other statements; this one stays on its row meanwhile. */
-      contact = load_contact (self, stmt, error);
-      sqlite3_reset (stmt);
-      goto out;
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (error, VB_CONTACT_ERROR_OPEN, rc, self->db, what);
-      goto out;
-    }
 
   stmt = prepare (self, "SELECT data FROM drafts WHERE uuid = ?1", VB_CONTACT_ERROR_OPEN, what,
                   error);
@@ -1507,6 +2151,7 @@ vb_contact_store_log_search (VbContactStore  *self,
 {
   const char *what = "Cannot log the search";
   g_autofree char *redacted = vb_redact_query (query != NULL ? query : "");
+  gint64 at = now_utc ();
   sqlite3_stmt *stmt;
   gboolean ok;
 
@@ -1520,11 +2165,20 @@ vb_contact_store_log_search (VbContactStore  *self,
   ok = stmt != NULL;
   if (ok)
     {
-      sqlite3_bind_int64 (stmt, 1, now_utc ());
+      sqlite3_bind_int64 (stmt, 1, at);
       bind_text (stmt, 2, redacted);
       sqlite3_bind_int64 (stmt, 3, n_results);
       bind_text (stmt, 4, opened_item != NULL && *opened_item != '\0' ? opened_item : NULL);
       ok = step_done (self, stmt, what, error);
+    }
+  if (ok)
+    {
+      g_autoptr(GHashTable) rows = stats_rows_new ();
+      int hour;
+
+      stats_add_search (rows, local_day (self->tz, at, &hour), 1, redacted, n_results == 0,
+                        opened_item == NULL || *opened_item == '\0');
+      ok = stats_flush (self, rows, what, error);
     }
   ok = end (self, ok, what, error);
   g_mutex_unlock (&self->lock);
@@ -1697,6 +2351,394 @@ vb_contact_store_outbox_size (VbContactStore *self)
     }
   g_mutex_unlock (&self->lock);
   return count;
+}
+
+/* Builds the statistics aggregates again from the contacts and the search log, in one
+ * transaction: after rows were written or changed with plain SQL (vb_contact_store_exec,
+ * benchmarks, repairs). The store's own calls keep them up to date. */
+gboolean
+vb_contact_store_rebuild_stats (VbContactStore  *self,
+                                GError         **error)
+{
+  const char *what = "Cannot build the statistics";
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error) && stats_rebuild (self, error);
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* ---- upload (the client's sync) ---- */
+
+const char *
+vb_contact_store_get_installation_id (VbContactStore *self)
+{
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), NULL);
+  return self->installation_id;
+}
+
+typedef struct
+{
+  gint64  id;
+  char   *uuid;
+  int     revision;
+  char   *kind;
+} OutboxEntry;
+
+static void
+outbox_entry_clear (OutboxEntry *entry)
+{
+  g_free (entry->uuid);
+  g_free (entry->kind);
+}
+
+/* Reads the entries of the outbox (after collapsing them) into @entries. */
+static gboolean
+read_outbox (VbContactStore  *self,
+             guint            limit,
+             GArray          *entries,
+             const char      *what,
+             GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Only the newest revision of a contact is worth uploading: the others are done. */
+  stmt = prepare (self, "DELETE FROM outbox WHERE EXISTS (SELECT 1 FROM outbox AS newer"
+                        " WHERE newer.uuid = outbox.uuid AND (newer.revision > outbox.revision"
+                        " OR (newer.revision = outbox.revision AND newer.id > outbox.id)))",
+                  VB_CONTACT_ERROR_WRITE, what, error);
+  if (stmt == NULL || !step_done (self, stmt, what, error))
+    return FALSE;
+  stmt = prepare (self, "SELECT id, uuid, revision, kind FROM outbox ORDER BY id LIMIT ?1",
+                  VB_CONTACT_ERROR_OPEN, what, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OutboxEntry entry = { sqlite3_column_int64 (stmt, 0), column_dup (stmt, 1),
+                            sqlite3_column_int (stmt, 2), column_dup (stmt, 3) };
+
+      g_array_append_val (entries, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (error, VB_CONTACT_ERROR_OPEN, rc, self->db, what);
+  return TRUE;
+}
+
+/* The oldest @limit outbox entries for upload (see the header). One transaction. */
+JsonArray *
+vb_contact_store_outbox_peek (VbContactStore  *self,
+                              guint            limit,
+                              GError         **error)
+{
+  const char *what = "Cannot read the outbox";
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (OutboxEntry));
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), NULL);
+
+  g_array_set_clear_func (entries, (GDestroyNotify) outbox_entry_clear);
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error) && read_outbox (self, limit, entries, what, error);
+  for (guint i = 0; ok && i < entries->len; i++)
+    {
+      OutboxEntry *entry = &g_array_index (entries, OutboxEntry, i);
+      g_autoptr(VbContact) contact = NULL;
+      JsonObject *obj;
+
+      if (g_str_equal (entry->kind, "put"))
+        {
+          int found = load_stored (self, entry->uuid, &contact, error);
+
+          ok = found >= 0;
+          /* A contact that is no longer stored has nothing to upload. */
+          if (found == 0)
+            ok = delete_rows (self, "DELETE FROM outbox WHERE uuid = ?1", entry->uuid, what,
+                              error);
+          if (found <= 0)
+            continue;
+        }
+      obj = json_object_new ();
+      json_object_set_int_member (obj, "outbox_id", entry->id);
+      json_object_set_string_member (obj, "uuid", entry->uuid);
+      json_object_set_int_member (obj, "revision", entry->revision);
+      json_object_set_string_member (obj, "kind", entry->kind);
+      if (contact != NULL)
+        json_object_set_member (obj, "contact", vb_contact_to_json (contact));
+      json_array_add_object_element (array, obj);
+    }
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok ? g_steal_pointer (&array) : NULL;
+}
+
+/* Removes the outbox entry @outbox_id (the server accepted it). An unknown id is no error. */
+gboolean
+vb_contact_store_outbox_ack (VbContactStore  *self,
+                             gint64           outbox_id,
+                             GError         **error)
+{
+  const char *what = "Cannot update the outbox";
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error);
+  if (ok)
+    stmt = prepare (self, "DELETE FROM outbox WHERE id = ?1", VB_CONTACT_ERROR_WRITE, what,
+                    error);
+  ok = ok && stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, outbox_id);
+      ok = step_done (self, stmt, what, error);
+    }
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* Up to @limit local searches not uploaded yet (see the header). One transaction. */
+JsonArray *
+vb_contact_store_searches_peek (VbContactStore  *self,
+                                guint            limit,
+                                gint64          *last_id,
+                                GError         **error)
+{
+  const char *what = "Cannot read the search log";
+  g_autoptr(JsonArray) array = json_array_new ();
+  sqlite3_stmt *stmt = NULL;
+  gint64 last = 0;
+  gboolean ok;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error);
+  if (ok)
+    stmt = prepare (self, "SELECT id, at, query, n_results, opened_item, used FROM searches"
+                          " WHERE remote_id IS NULL AND id > (SELECT coalesce (max (CAST (value"
+                          " AS INTEGER)), 0) FROM meta WHERE key = 'searches_uploaded')"
+                          " ORDER BY id LIMIT ?1", VB_CONTACT_ERROR_OPEN, what, error);
+  ok = ok && stmt != NULL;
+  if (ok)
+    sqlite3_bind_int64 (stmt, 1, limit);
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *obj = json_object_new ();
+      g_autofree char *id = NULL;
+      g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 1));
+      g_autofree char *at_text = at != NULL ? g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ")
+                                            : g_strdup ("");
+
+      last = sqlite3_column_int64 (stmt, 0);
+      id = g_strdup_printf ("%s:%" G_GINT64_FORMAT, self->installation_id, last);
+      json_object_set_string_member (obj, "id", id);
+      json_object_set_string_member (obj, "at", at_text);
+      json_object_set_string_member (obj, "query", (const char *) sqlite3_column_text (stmt, 2));
+      json_object_set_int_member (obj, "n_results", sqlite3_column_int64 (stmt, 3));
+      if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+        json_object_set_null_member (obj, "opened_item");
+      else
+        json_object_set_string_member (obj, "opened_item",
+                                       (const char *) sqlite3_column_text (stmt, 4));
+      json_object_set_boolean_member (obj, "used", sqlite3_column_int (stmt, 5) != 0);
+      json_array_add_object_element (array, obj);
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_db_error (error, VB_CONTACT_ERROR_OPEN, rc, self->db, what);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  if (!ok)
+    return NULL;
+  if (last_id != NULL)
+    *last_id = last;
+  return g_steal_pointer (&array);
+}
+
+/* Records that the server has the local searches up to @last_id. It never goes back. */
+gboolean
+vb_contact_store_searches_ack (VbContactStore  *self,
+                               gint64           last_id,
+                               GError         **error)
+{
+  const char *what = "Cannot update the search log";
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error);
+  if (ok)
+    stmt = prepare (self, "UPDATE meta SET value = max (CAST (value AS INTEGER), ?1)"
+                          " WHERE key = 'searches_uploaded'", VB_CONTACT_ERROR_WRITE, what,
+                    error);
+  ok = ok && stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, last_id);
+      ok = step_done (self, stmt, what, error);
+    }
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* ---- receiving searches (the server) ---- */
+
+typedef struct
+{
+  const char *id;
+  gint64      at;
+  const char *query;
+  gint64      n_results;
+  const char *opened_item;
+  gboolean    used;
+} ReceivedSearch;
+
+static const char *
+member_string (JsonObject *obj,
+               const char *name,
+               gboolean    nullable,
+               gboolean   *ok)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if ((node == NULL || JSON_NODE_HOLDS_NULL (node)) && nullable)
+    return NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      *ok = FALSE;
+      return NULL;
+    }
+  return json_node_get_string (node);
+}
+
+/* Reads element @index of a batch of searches; FALSE with @error naming the index. */
+static gboolean
+parse_search (JsonArray       *searches,
+              guint            index,
+              ReceivedSearch  *search,
+              GError         **error)
+{
+  JsonNode *node = json_array_get_element (searches, index);
+  JsonObject *obj = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
+                                                                  : NULL;
+  JsonNode *value;
+  const char *at;
+  g_autoptr(GDateTime) dt = NULL;
+  gboolean ok = obj != NULL;
+
+  if (ok)
+    {
+      search->id = member_string (obj, "id", FALSE, &ok);
+      at = member_string (obj, "at", FALSE, &ok);
+      search->query = member_string (obj, "query", FALSE, &ok);
+      search->opened_item = member_string (obj, "opened_item", TRUE, &ok);
+      value = json_object_get_member (obj, "n_results");
+      ok = ok && value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+           json_node_get_value_type (value) == G_TYPE_INT64 && json_node_get_int (value) >= 0;
+      if (ok)
+        search->n_results = json_node_get_int (value);
+      value = json_object_get_member (obj, "used");
+      ok = ok && (value == NULL || JSON_NODE_HOLDS_NULL (value) ||
+                  (JSON_NODE_HOLDS_VALUE (value) &&
+                   json_node_get_value_type (value) == G_TYPE_BOOLEAN));
+      search->used = ok && value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+                     json_node_get_boolean (value);
+      ok = ok && *search->id != '\0' && strlen (search->id) <= 200 &&
+           (dt = g_date_time_new_from_iso8601 (at, NULL)) != NULL &&
+           g_utf8_validate (search->query, -1, NULL) &&
+           (search->opened_item == NULL || g_utf8_validate (search->opened_item, -1, NULL));
+      if (ok)
+        search->at = g_date_time_to_unix (dt);
+    }
+  if (!ok)
+    g_set_error (error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_INVALID,
+                 "Search %u of the batch is malformed: it needs a string id, an ISO 8601 at,"
+                 " a query, n_results >= 0, an opened_item string or null and a boolean used",
+                 index);
+  return ok;
+}
+
+/* Stores searches uploaded by clients (see the header). One transaction. */
+gboolean
+vb_contact_store_receive_searches (VbContactStore  *self,
+                                   JsonArray       *searches,
+                                   guint           *n_new,
+                                   GError         **error)
+{
+  const char *what = "Cannot store the received searches";
+  guint length, added = 0;
+  g_autofree ReceivedSearch *parsed = NULL;
+  g_autoptr(GHashTable) rows = stats_rows_new ();
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (VB_IS_CONTACT_STORE (self), FALSE);
+  g_return_val_if_fail (searches != NULL, FALSE);
+
+  if (n_new != NULL)
+    *n_new = 0;
+  length = json_array_get_length (searches);
+  parsed = g_new0 (ReceivedSearch, MAX (length, 1));
+  for (guint i = 0; i < length; i++)
+    if (!parse_search (searches, i, &parsed[i], error))
+      return FALSE;
+
+  g_mutex_lock (&self->lock);
+  ok = begin (self, what, error);
+  for (guint i = 0; ok && i < length; i++)
+    {
+      ReceivedSearch *search = &parsed[i];
+      /* The client redacts; redacting again costs little and guards against one that did not. */
+      g_autofree char *redacted = vb_redact_query (search->query);
+      sqlite3_stmt *stmt = prepare (self, "INSERT INTO searches (at, query, n_results,"
+                                          " opened_item, used, remote_id)"
+                                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                                          " ON CONFLICT (remote_id) DO NOTHING",
+                                    VB_CONTACT_ERROR_WRITE, what, error);
+      const char *opened = search->opened_item != NULL && *search->opened_item != '\0'
+                           ? search->opened_item : NULL;
+      int hour;
+
+      ok = stmt != NULL;
+      if (!ok)
+        break;
+      sqlite3_bind_int64 (stmt, 1, search->at);
+      bind_text (stmt, 2, redacted);
+      sqlite3_bind_int64 (stmt, 3, search->n_results);
+      bind_text (stmt, 4, opened);
+      sqlite3_bind_int (stmt, 5, search->used ? 1 : 0);
+      bind_text (stmt, 6, search->id);
+      ok = step_done (self, stmt, what, error);
+      if (ok && sqlite3_changes (self->db) > 0)
+        {
+          added++;
+          stats_add_search (rows, local_day (self->tz, search->at, &hour), 1, redacted,
+                            search->n_results == 0, opened == NULL);
+        }
+    }
+  ok = ok && stats_flush (self, rows, what, error);
+  ok = end (self, ok, what, error);
+  g_mutex_unlock (&self->lock);
+  if (ok && n_new != NULL)
+    *n_new = added;
+  return ok;
 }
 
 /* ---- asynchronous variants ---- */

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema of the contacts database; migrations bring any older one up to it. */
-#define VB_CONTACT_STORE_SCHEMA_VERSION 1
+#define VB_CONTACT_STORE_SCHEMA_VERSION 2
 
 #define VB_TYPE_CONTACT_STORE (vb_contact_store_get_type ())
 G_DECLARE_FINAL_TYPE (VbContactStore, vb_contact_store, VB, CONTACT_STORE, GObject)
@@ -79,6 +79,11 @@ gboolean        vb_contact_store_export           (VbContactStore  *self,
                                                    GOutputStream   *out,
                                                    GError         **error);
 gint64          vb_contact_store_outbox_size      (VbContactStore  *self);
+/* Builds the statistics aggregates (docs/statistics.md, "Speed") again from the rows, in one
+ * transaction: needed only after rows were changed with plain SQL (vb_contact_store_exec,
+ * benchmarks, repairs); every call of this store keeps them up to date itself. */
+gboolean        vb_contact_store_rebuild_stats    (VbContactStore  *self,
+                                                   GError         **error);
 /* Runs @sql on the writer connection (maintenance and tests: PRAGMAs). */
 gboolean        vb_contact_store_exec             (VbContactStore  *self,
                                                    const char      *sql,
@@ -164,6 +169,62 @@ void            vb_contact_store_log_search_async      (VbContactStore      *sel
 gboolean        vb_contact_store_log_search_finish     (VbContactStore      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+
+/* ---- sync (docs/contacts.md, "Upload") ----
+ * Each call is one transaction. */
+
+/* Client side: the oldest @limit outbox entries, oldest first, as a JsonArray of objects
+ * { "outbox_id": int, "uuid": str, "revision": int, "kind": "put"|"delete",
+ *   "contact": <vb_contact_to_json() upload shape of the stored contact, only for "put"> }.
+ * Several entries for one uuid collapse to the newest revision (older ones are acked
+ * automatically). */
+JsonArray      *vb_contact_store_outbox_peek      (VbContactStore  *self,
+                                                   guint            limit,
+                                                   GError         **error);
+/* Removes the entry @outbox_id (after the server accepted it). Unknown id: TRUE, no-op. */
+gboolean        vb_contact_store_outbox_ack       (VbContactStore  *self,
+                                                   gint64           outbox_id,
+                                                   GError         **error);
+/* A random UUID made once, when the database was created or migrated to version 2. */
+const char     *vb_contact_store_get_installation_id (VbContactStore *self);
+/* Client side: up to @limit searches not uploaded yet, oldest first, as objects
+ * { "id": "<installation_id>:<local id>", "at": "<ISO 8601 UTC>", "query": str,
+ *   "n_results": int, "opened_item": str|null, "used": bool }; *@last_id: the highest local
+ * id returned (0 if none). Searches received from others (the server) are never listed. */
+JsonArray      *vb_contact_store_searches_peek    (VbContactStore  *self,
+                                                   guint            limit,
+                                                   gint64          *last_id,
+                                                   GError         **error);
+/* The server has the local searches up to @last_id: searches_peek starts after it. */
+gboolean        vb_contact_store_searches_ack     (VbContactStore  *self,
+                                                   gint64           last_id,
+                                                   GError         **error);
+/* Server side: stores a contact uploaded by a client (parsed with vb_contact_new_from_json;
+ * @revision from the upload). Unknown uuid: inserted as finished; known with a lower
+ * revision: replaced (a correction: newest wins); equal or higher stored revision: nothing
+ * changes (idempotent). A stored tombstone (deleted) with revision >= @revision wins.
+ * *@applied says whether anything changed. No outbox entries on the server. Validates like
+ * finish does (vb_contact_validate, known outcomes) and returns a clear GError otherwise. */
+gboolean        vb_contact_store_receive          (VbContactStore  *self,
+                                                   VbContact       *contact,
+                                                   int              revision,
+                                                   gboolean        *applied,
+                                                   GError         **error);
+/* Server side: a deletion: the contact becomes a tombstone at @revision (created as a bare
+ * tombstone when unknown, so a late PUT with a lower revision cannot revive it), recorded in
+ * the audit trail with @agent. Idempotent. */
+gboolean        vb_contact_store_receive_delete   (VbContactStore  *self,
+                                                   const char      *uuid,
+                                                   int              revision,
+                                                   const char      *agent,
+                                                   GError         **error);
+/* Server side: inserts searches in the shape of searches_peek; an "id" already stored is
+ * skipped (retries never duplicate); a malformed element fails the whole batch with a message
+ * naming its index (from 0). *@n_new: how many were new. */
+gboolean        vb_contact_store_receive_searches (VbContactStore  *self,
+                                                   JsonArray       *searches,
+                                                   guint           *n_new,
+                                                   GError         **error);
 
 GPtrArray      *vb_contact_store_list_most_used   (VbContactStore  *self,
                                                    gint64           since,

@@ -830,6 +830,9 @@ contact_to_json (VbContact *self,
         add_string (b, "afgehandeldDoor", cb->closed_by);
       if (cb->closed_at != 0)
         add_time (b, "afgehandeldOp", cb->closed_at);
+      /* When the contact was finished: the server's overdue figure counts from it. */
+      if (cb->created != 0)
+        add_time (b, "aangemaaktOp", cb->created);
       json_builder_end_object (b);
     }
 
@@ -993,6 +996,7 @@ vb_contact_new_from_json (JsonNode  *node,
       VbCallback *cb = g_new0 (VbCallback, 1);
       g_autofree char *cb_status = NULL;
       g_autofree char *closed_at = NULL;
+      g_autofree char *created = NULL;
 
       self->callback = cb;
       if (!get_opt_string (sub, "uuid", &cb->uuid, error) ||
@@ -1003,7 +1007,8 @@ vb_contact_new_from_json (JsonNode  *node,
           !get_opt_string (sub, "afdeling", &cb->afdeling, error) ||
           !get_opt_string (sub, "status", &cb_status, error) ||
           !get_opt_string (sub, "afgehandeldDoor", &cb->closed_by, error) ||
-          !get_opt_string (sub, "afgehandeldOp", &closed_at, error))
+          !get_opt_string (sub, "afgehandeldOp", &closed_at, error) ||
+          !get_opt_string (sub, "aangemaaktOp", &created, error))
         return NULL;
       if (cb->uuid == NULL || !g_uuid_string_is_valid (cb->uuid))
         {
@@ -1014,6 +1019,8 @@ vb_contact_new_from_json (JsonNode  *node,
       cb->status = g_strdup (g_strcmp0 (cb_status, "verwerkt") == 0 ? "done" : "open");
       if (closed_at != NULL && !parse_time (closed_at, &cb->closed_at))
         cb->closed_at = 0;
+      if (created != NULL && !parse_time (created, &cb->created))
+        cb->created = 0;
       cb->contact_uuid = g_strdup (self->uuid);
     }
 

@@ -6,16 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vb-stats.h"
+#include "vb-stats-private.h"
 
-/* The figures of one scan of the contacts (and their questions) in a range. */
+/* Where the figures of a range [from, to) come from: the rows themselves for parts of days
+ * (and for everything when the aggregates cannot serve, as for one agent), and the aggregates
+ * of stats_counts (vb-stats-private.h) for whole local days and months. */
+typedef struct
+{
+  int level;
+  int from;                    /* buckets, YYYYMMDD or YYYYMM: [from, to) */
+  int to;
+} BucketRange;
+
+typedef struct
+{
+  gint64      raw_from[2];     /* ranges of Unix times read from the rows */
+  gint64      raw_to[2];
+  guint       n_raw;
+  BucketRange ranges[3];       /* first days, whole months, last days */
+  guint       n_ranges;
+  BucketRange days;            /* every whole day, for the figures per day; empty: from == to */
+} Plan;
+
+/* The figures of the contacts (and their questions) in a range. */
 typedef struct
 {
   gint64      from;
   gint64      to;
-  gint64      part_from;       /* the part of [from, to) this scan reads */
-  gint64      part_to;
   gboolean    full;            /* FALSE: only the counts the comparison needs */
+  const char *agent;           /* NULL: everyone's contacts */
+  gboolean    aggregates;      /* FALSE: read the rows only */
+  Plan        plan;
   GHashTable *kcc;             /* outcome code -> itself (borrowed) */
   GTimeZone  *tz;              /* borrowed */
 
@@ -23,8 +44,9 @@ typedef struct
   guint64     n_kcc_contacts;
   guint64     n_questions;
   guint64     n_kcc_questions;
-  GArray     *durations;       /* gint64 */
+  GArray     *durations;       /* Duration, in any order */
   GArray     *day_starts;      /* gint64, local midnights; one more than days */
+  GHashTable *day_buckets;     /* YYYYMMDD -> index + 1 in day_starts */
   guint      *day_contacts;
   guint      *day_kcc;
   guint64     per_hour[24];
@@ -37,15 +59,18 @@ typedef struct
   GError     *error;
 } Scan;
 
-/* The figures of the search log in a range. */
-/* At most this many threads read the contacts of one period. */
-#define VB_STATS_MAX_PARTS 8
+/* A handling time and how many contacts took it. */
+typedef struct
+{
+  gint64  seconds;
+  guint64 count;
+} Duration;
 
+/* The figures of the search log in a range. */
 typedef struct
 {
   const char *path;
-  gint64      from;
-  gint64      to;
+  const Plan *plan;
   GHashTable *queries;         /* query -> count */
   GHashTable *gaps;            /* query -> guint64[3]: count, no results, nothing opened */
   GError     *error;
@@ -67,7 +92,7 @@ open_reader (const char  *path,
       return NULL;
     }
   sqlite3_busy_timeout (db, 5000);
-  /* A year of contacts is read at once: map the file and keep its pages. */
+  /* Whole days of rows may be read at once: map the file and keep its pages. */
   sqlite3_exec (db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536",
                 NULL, NULL, NULL);
   return db;
@@ -102,8 +127,9 @@ step_error (sqlite3  *db,
 }
 
 static void
-count_in (GHashTable *table,
-          const char *key)
+count_add (GHashTable *table,
+           const char *key,
+           guint64     n)
 {
   guint64 *count = g_hash_table_lookup (table, key);
 
@@ -112,7 +138,26 @@ count_in (GHashTable *table,
       count = g_new0 (guint64, 1);
       g_hash_table_insert (table, g_strdup (key), count);
     }
-  (*count)++;
+  *count += n;
+}
+
+static void
+gap_add (GHashTable *gaps,
+         const char *query,
+         guint64     count,
+         guint64     no_results,
+         guint64     nothing_opened)
+{
+  guint64 *gap = g_hash_table_lookup (gaps, query);
+
+  if (gap == NULL)
+    {
+      gap = g_new0 (guint64, 3);
+      g_hash_table_insert (gaps, g_strdup (query), gap);
+    }
+  gap[0] += count;
+  gap[1] += no_results;
+  gap[2] += nothing_opened;
 }
 
 /* Local midnights from the day @from falls on to the first one at or after @to. */
@@ -144,6 +189,121 @@ local_day_starts (GTimeZone *tz,
   return starts;
 }
 
+/* The local date of @t as YYYYMMDD, the bucket of the day aggregates. */
+static int
+day_bucket (GTimeZone *tz,
+            gint64     t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+
+  return g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
+         g_date_time_get_day_of_month (local);
+}
+
+/* Splits [from, to) (its local midnights @starts, as local_day_starts gives them) into the
+ * parts of days at either end, read from the rows, and the whole days between them, read from
+ * the aggregates: whole months per month, the days before and after them per day. */
+static void
+plan_init (Plan      *plan,
+           GTimeZone *tz,
+           GArray    *starts,
+           gint64     from,
+           gint64     to,
+           gboolean   aggregates)
+{
+  guint first, last, i;
+  int months_from = 0, months_to = 0, head_to, tail_from;
+
+  memset (plan, 0, sizeof *plan);
+  first = g_array_index (starts, gint64, 0) == from ? 0 : 1;
+  last = g_array_index (starts, gint64, starts->len - 1) <= to ? starts->len - 1
+                                                                : starts->len - 2;
+  if (!aggregates || starts->len < 2 || first >= last)
+    {
+      plan->raw_from[0] = from;
+      plan->raw_to[0] = to;
+      plan->n_raw = 1;
+      return;
+    }
+  if (from < g_array_index (starts, gint64, first))
+    {
+      plan->raw_from[plan->n_raw] = from;
+      plan->raw_to[plan->n_raw++] = g_array_index (starts, gint64, first);
+    }
+  if (g_array_index (starts, gint64, last) < to)
+    {
+      plan->raw_from[plan->n_raw] = g_array_index (starts, gint64, last);
+      plan->raw_to[plan->n_raw++] = to;
+    }
+
+  plan->days.level = VB_STATS_LEVEL_DAY;
+  plan->days.from = day_bucket (tz, g_array_index (starts, gint64, first));
+  plan->days.to = day_bucket (tz, g_array_index (starts, gint64, last));
+
+  /* The whole months: from the first 1st of a month on, up to the last 1st of a month. */
+  head_to = tail_from = plan->days.to;
+  for (i = first; i <= last; i++)
+    {
+      int bucket = day_bucket (tz, g_array_index (starts, gint64, i));
+
+      if (bucket % 100 != 1)
+        continue;
+      if (months_from == 0)
+        {
+          months_from = bucket / 100;
+          head_to = bucket;
+        }
+      months_to = bucket / 100;
+      tail_from = bucket;
+    }
+  if (months_from == months_to)
+    head_to = tail_from = plan->days.to;   /* no whole month */
+  if (plan->days.from < head_to)
+    plan->ranges[plan->n_ranges++] = (BucketRange) { VB_STATS_LEVEL_DAY, plan->days.from,
+                                                     head_to };
+  if (months_from < months_to)
+    plan->ranges[plan->n_ranges++] = (BucketRange) { VB_STATS_LEVEL_MONTH, months_from,
+                                                     months_to };
+  if (months_from < months_to && tail_from < plan->days.to)
+    plan->ranges[plan->n_ranges++] = (BucketRange) { VB_STATS_LEVEL_DAY, tail_from,
+                                                     plan->days.to };
+}
+
+/* Calls @row for each row of stats_counts of @kind in @range. */
+static gboolean
+read_aggregates (sqlite3            *db,
+                 const BucketRange  *range,
+                 int                 kind,
+                 void              (*row) (gpointer      data,
+                                           int           bucket,
+                                           const char   *key1,
+                                           const char   *key2,
+                                           sqlite3_int64 n,
+                                           sqlite3_int64 a,
+                                           sqlite3_int64 b),
+                 gpointer            data,
+                 GError            **error)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT bucket, key1, key2, n, a, b FROM stats_counts"
+                                    " WHERE level = ?1 AND kind = ?2 AND bucket >= ?3"
+                                    " AND bucket < ?4", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, range->level);
+  sqlite3_bind_int (stmt, 2, kind);
+  sqlite3_bind_int (stmt, 3, range->from);
+  sqlite3_bind_int (stmt, 4, range->to);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    row (data, sqlite3_column_int (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+         (const char *) sqlite3_column_text (stmt, 2), sqlite3_column_int64 (stmt, 3),
+         sqlite3_column_int64 (stmt, 4), sqlite3_column_int64 (stmt, 5));
+  sqlite3_finalize (stmt);
+  return step_error (db, rc, error);
+}
+
 static guint
 day_index (GArray *starts,
            gint64  t)
@@ -168,12 +328,23 @@ scan_clear (Scan *scan)
 {
   g_clear_pointer (&scan->durations, g_array_unref);
   g_clear_pointer (&scan->day_starts, g_array_unref);
+  g_clear_pointer (&scan->day_buckets, g_hash_table_unref);
   g_clear_pointer (&scan->day_contacts, g_free);
   g_clear_pointer (&scan->day_kcc, g_free);
   g_clear_pointer (&scan->channels, g_hash_table_unref);
   g_clear_pointer (&scan->answers, g_hash_table_unref);
   g_clear_pointer (&scan->afdelingen, g_hash_table_unref);
   g_clear_error (&scan->error);
+}
+
+static void
+add_duration (Scan    *scan,
+              gint64   seconds,
+              guint64  count)
+{
+  Duration d = { seconds, count };
+
+  g_array_append_val (scan->durations, d);
 }
 
 static void
@@ -190,12 +361,11 @@ end_contact (Scan     *scan,
     scan->n_kcc_contacts++;
   if (scan->full)
     {
-      gint64 duration = MAX (ended - started, 0);
       guint day = day_index (scan->day_starts, started);
       gint64 day_start = g_array_index (scan->day_starts, gint64, day);
       guint hour;
 
-      g_array_append_val (scan->durations, duration);
+      add_duration (scan, MAX (ended - started, 0), 1);
       scan->day_contacts[day]++;
       if (kcc)
         scan->day_kcc[day]++;
@@ -216,32 +386,53 @@ end_contact (Scan     *scan,
     }
 }
 
-/* One pass over the finished contacts that started in the range, with their questions. The
- * questions of a contact come together (the join's inner loop is the questions' primary key). */
+static void
+add_outcome (Scan       *scan,
+             const char *afdeling,
+             const char *outcome,
+             guint64     n)
+{
+  GHashTable *outcomes = g_hash_table_lookup (scan->afdelingen, afdeling);
+
+  if (outcomes == NULL)
+    {
+      outcomes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert (scan->afdelingen, g_strdup (afdeling), outcomes);
+    }
+  count_add (outcomes, outcome, n);
+}
+
+/* One pass over the finished contacts that started in [@from, @to), with their questions.
+ * The questions of a contact come together (the join's inner loop is the questions' primary
+ * key). */
 static gboolean
-scan_contacts (Scan       *scan,
-               sqlite3    *db)
+scan_contacts (Scan    *scan,
+               sqlite3 *db,
+               gint64   from,
+               gint64   to)
 {
   sqlite3_stmt *stmt;
+  g_autofree char *sql = NULL;
   char current[64] = "";
   gboolean have = FALSE, all_kcc = TRUE;
   gint64 started = 0, ended = 0;
   guint n_questions = 0;
   int rc;
 
-  stmt = prepare (db, scan->full
-                        ? "SELECT c.uuid, c.started, c.ended, c.kanaal, q.item_id, q.section,"
-                          " q.outcome, q.afdeling FROM contacts AS c LEFT JOIN questions AS q"
-                          " ON q.contact = c.uuid WHERE c.started >= ?1 AND c.started < ?2"
-                          " AND c.status = 'finished'"
-                        : "SELECT c.uuid, c.started, c.ended, NULL, NULL, NULL, q.outcome, NULL"
-                          " FROM contacts AS c LEFT JOIN questions AS q ON q.contact = c.uuid"
-                          " WHERE c.started >= ?1 AND c.started < ?2 AND c.status = 'finished'",
-                  &scan->error);
+  sql = g_strconcat (scan->full
+                       ? "SELECT c.uuid, c.started, c.ended, c.kanaal, q.item_id, q.section,"
+                         " q.outcome, q.afdeling"
+                       : "SELECT c.uuid, c.started, c.ended, NULL, NULL, NULL, q.outcome, NULL",
+                     " FROM contacts AS c LEFT JOIN questions AS q ON q.contact = c.uuid"
+                     " WHERE c.started >= ?1 AND c.started < ?2 AND c.status = 'finished'",
+                     scan->agent != NULL ? " AND c.agent = ?3" : "", NULL);
+  stmt = prepare (db, sql, &scan->error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scan->part_from);
-  sqlite3_bind_int64 (stmt, 2, scan->part_to);
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  if (scan->agent != NULL)
+    sqlite3_bind_text (stmt, 3, scan->agent, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
@@ -263,7 +454,7 @@ scan_contacts (Scan       *scan,
             {
               const char *kanaal = (const char *) sqlite3_column_text (stmt, 3);
 
-              count_in (scan->channels, kanaal != NULL ? kanaal : "");
+              count_add (scan->channels, kanaal != NULL ? kanaal : "", 1);
             }
         }
       if (outcome == NULL)
@@ -279,43 +470,49 @@ scan_contacts (Scan       *scan,
           const char *item = (const char *) sqlite3_column_text (stmt, 4);
           const char *section = (const char *) sqlite3_column_text (stmt, 5);
           const char *afdeling = (const char *) sqlite3_column_text (stmt, 7);
-          GHashTable *outcomes;
 
           if (item != NULL && *item != '\0')
             {
               char key[512];
 
               g_snprintf (key, sizeof key, "%s\x1f%s", item, section != NULL ? section : "");
-              count_in (scan->answers, key);
+              count_add (scan->answers, key, 1);
             }
-          if (afdeling == NULL)
-            afdeling = "";
-          outcomes = g_hash_table_lookup (scan->afdelingen, afdeling);
-          if (outcomes == NULL)
-            {
-              outcomes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-              g_hash_table_insert (scan->afdelingen, g_strdup (afdeling), outcomes);
-            }
-          count_in (outcomes, outcome);
+          add_outcome (scan, afdeling != NULL ? afdeling : "", outcome, 1);
         }
     }
   if (have)
     end_contact (scan, started, ended, n_questions, all_kcc);
   sqlite3_finalize (stmt);
-  if (!step_error (db, rc, &scan->error))
-    return FALSE;
+  return step_error (db, rc, &scan->error);
+}
 
-  if (!scan->full)
-    return TRUE;
+/* Callbacks of the period's contacts that are still open. A callback keeps a copy of its
+ * contact's start (and goes when its contact is deleted), so with the aggregates the contacts
+ * are not read; the reference scan and an agent's figures join them. */
+static gboolean
+scan_callbacks (Scan    *scan,
+                sqlite3 *db)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
 
-  /* Callbacks of the period's contacts that are still open. */
-  stmt = prepare (db, "SELECT b.created FROM callbacks AS b JOIN contacts AS c"
-                      " ON c.uuid = b.contact WHERE b.status = 'open' AND c.status = 'finished'"
-                      " AND c.started >= ?1 AND c.started < ?2", &scan->error);
+  if (scan->aggregates)
+    sql = g_strdup ("SELECT created FROM callbacks WHERE status = 'open'"
+                    " AND contact_started >= ?1 AND contact_started < ?2");
+  else
+    sql = g_strconcat ("SELECT b.created FROM contacts AS c JOIN callbacks AS b"
+                       " ON b.contact = c.uuid WHERE b.status = 'open' AND c.status = 'finished'"
+                       " AND c.started >= ?1 AND c.started < ?2",
+                       scan->agent != NULL ? " AND c.agent = ?3" : "", NULL);
+  stmt = prepare (db, sql, &scan->error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scan->part_from);
-  sqlite3_bind_int64 (stmt, 2, scan->part_to);
+  sqlite3_bind_int64 (stmt, 1, scan->from);
+  sqlite3_bind_int64 (stmt, 2, scan->to);
+  if (scan->agent != NULL)
+    sqlite3_bind_text (stmt, 3, scan->agent, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       scan->callbacks_open++;
@@ -326,27 +523,213 @@ scan_contacts (Scan       *scan,
   return step_error (db, rc, &scan->error);
 }
 
+/* Whether the outcomes of an aggregate of contacts (VB_STATS_KIND_CONTACTS: "<bytes>:<code>"
+ * each) are all KCC-flagged, and there is at least one. */
+static gboolean
+outcomes_all_kcc (Scan       *scan,
+                  const char *key)
+{
+  gboolean any = FALSE;
+
+  while (*key != '\0')
+    {
+      char *end;
+      guint64 length = g_ascii_strtoull (key, &end, 10);
+      g_autofree char *code = NULL;
+
+      if (*end != ':' || strlen (end + 1) < length)
+        return FALSE;
+      code = g_strndup (end + 1, length);
+      if (!g_hash_table_contains (scan->kcc, code))
+        return FALSE;
+      any = TRUE;
+      key = end + 1 + length;
+    }
+  return any;
+}
+
+static void
+on_contacts_row (gpointer      data,
+                 int           bucket,
+                 const char   *key1,
+                 const char   *key2,
+                 sqlite3_int64 n,
+                 sqlite3_int64 a,
+                 sqlite3_int64 b)
+{
+  Scan *scan = data;
+  gboolean kcc = outcomes_all_kcc (scan, key1);
+
+  scan->n_contacts += n;
+  if (kcc)
+    scan->n_kcc_contacts += n;
+  if (scan->full)
+    {
+      guint day = GPOINTER_TO_UINT (g_hash_table_lookup (scan->day_buckets,
+                                                         GINT_TO_POINTER (bucket)));
+
+      g_return_if_fail (day > 0);
+      scan->day_contacts[day - 1] += n;
+      if (kcc)
+        scan->day_kcc[day - 1] += n;
+    }
+}
+
+static void
+on_questions_row (gpointer      data,
+                  int           bucket,
+                  const char   *key1,
+                  const char   *key2,
+                  sqlite3_int64 n,
+                  sqlite3_int64 a,
+                  sqlite3_int64 b)
+{
+  Scan *scan = data;
+
+  scan->n_questions += n;
+  if (g_hash_table_contains (scan->kcc, key1))
+    scan->n_kcc_questions += n;
+}
+
+static void
+on_hour_row (gpointer      data,
+             int           bucket,
+             const char   *key1,
+             const char   *key2,
+             sqlite3_int64 n,
+             sqlite3_int64 a,
+             sqlite3_int64 b)
+{
+  Scan *scan = data;
+  guint hour = (guint) g_ascii_strtoull (key1, NULL, 10);
+
+  scan->per_hour[MIN (hour, 23)] += n;
+}
+
+static void
+on_channel_row (gpointer      data,
+                int           bucket,
+                const char   *key1,
+                const char   *key2,
+                sqlite3_int64 n,
+                sqlite3_int64 a,
+                sqlite3_int64 b)
+{
+  count_add (((Scan *) data)->channels, key1, n);
+}
+
+static void
+on_duration_row (gpointer      data,
+                 int           bucket,
+                 const char   *key1,
+                 const char   *key2,
+                 sqlite3_int64 n,
+                 sqlite3_int64 a,
+                 sqlite3_int64 b)
+{
+  add_duration (data, g_ascii_strtoll (key1, NULL, 10), n);
+}
+
+static void
+on_answer_row (gpointer      data,
+               int           bucket,
+               const char   *key1,
+               const char   *key2,
+               sqlite3_int64 n,
+               sqlite3_int64 a,
+               sqlite3_int64 b)
+{
+  char key[512];
+
+  g_snprintf (key, sizeof key, "%s\x1f%s", key1, key2);
+  count_add (((Scan *) data)->answers, key, n);
+}
+
+static void
+on_afdeling_row (gpointer      data,
+                 int           bucket,
+                 const char   *key1,
+                 const char   *key2,
+                 sqlite3_int64 n,
+                 sqlite3_int64 a,
+                 sqlite3_int64 b)
+{
+  add_outcome (data, key1, key2, n);
+}
+
+/* The figures of the whole days of the plan, from the aggregates. */
+static gboolean
+scan_aggregates (Scan    *scan,
+                 sqlite3 *db)
+{
+  static const struct {
+    int kind;
+    void (*row) (gpointer, int, const char *, const char *, sqlite3_int64, sqlite3_int64,
+                 sqlite3_int64);
+    gboolean full;
+  } kinds[] = {
+    { VB_STATS_KIND_QUESTIONS, on_questions_row, FALSE },
+    { VB_STATS_KIND_HOUR, on_hour_row, TRUE },
+    { VB_STATS_KIND_CHANNEL, on_channel_row, TRUE },
+    { VB_STATS_KIND_DURATION, on_duration_row, TRUE },
+    { VB_STATS_KIND_ANSWER, on_answer_row, TRUE },
+    { VB_STATS_KIND_AFDELING, on_afdeling_row, TRUE },
+  };
+  const Plan *plan = &scan->plan;
+
+  if (plan->days.from == plan->days.to)
+    return TRUE;
+  /* Contacts per day for the figures per day; otherwise per month where it can. */
+  if (scan->full)
+    {
+      if (!read_aggregates (db, &plan->days, VB_STATS_KIND_CONTACTS, on_contacts_row, scan,
+                            &scan->error))
+        return FALSE;
+    }
+  else
+    for (guint r = 0; r < plan->n_ranges; r++)
+      if (!read_aggregates (db, &plan->ranges[r], VB_STATS_KIND_CONTACTS, on_contacts_row, scan,
+                            &scan->error))
+        return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint r = 0; r < plan->n_ranges && (scan->full || !kinds[k].full); r++)
+      if (!read_aggregates (db, &plan->ranges[r], kinds[k].kind, kinds[k].row, scan,
+                            &scan->error))
+        return FALSE;
+  return TRUE;
+}
+
 static void
 scan_init (Scan       *scan,
            GHashTable *kcc,
            GTimeZone  *tz,
            gint64      from,
            gint64      to,
-           gboolean    full)
+           gboolean    full,
+           const char *agent,
+           gboolean    aggregates)
 {
+  g_autoptr(GArray) starts = local_day_starts (tz, from, to);
+
   memset (scan, 0, sizeof *scan);
   scan->kcc = kcc;
   scan->tz = tz;
   scan->from = from;
   scan->to = to;
-  scan->part_from = from;
-  scan->part_to = to;
   scan->full = full;
+  scan->agent = agent;
   scan->now = g_get_real_time () / G_USEC_PER_SEC;
+  scan->aggregates = aggregates && agent == NULL;
+  plan_init (&scan->plan, tz, starts, from, to, scan->aggregates);
   if (full)
     {
-      scan->durations = g_array_new (FALSE, FALSE, sizeof (gint64));
-      scan->day_starts = local_day_starts (tz, from, to);
+      scan->durations = g_array_new (FALSE, FALSE, sizeof (Duration));
+      scan->day_starts = g_array_ref (starts);
+      scan->day_buckets = g_hash_table_new (NULL, NULL);
+      for (guint i = 0; i < starts->len; i++)
+        g_hash_table_insert (scan->day_buckets,
+                             GINT_TO_POINTER (day_bucket (tz, g_array_index (starts, gint64, i))),
+                             GUINT_TO_POINTER (i + 1));
       scan->day_contacts = g_new0 (guint, scan->day_starts->len);
       scan->day_kcc = g_new0 (guint, scan->day_starts->len);
       scan->channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -366,72 +749,16 @@ scan_run (Scan       *scan,
   if (db == NULL)
     return FALSE;
   /* One read transaction: the figures of one snapshot. */
-  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK && scan_contacts (scan, db);
+  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+  for (guint i = 0; ok && i < scan->plan.n_raw; i++)
+    ok = scan_contacts (scan, db, scan->plan.raw_from[i], scan->plan.raw_to[i]);
+  ok = ok && scan_aggregates (scan, db) && (!scan->full || scan_callbacks (scan, db));
   if (!ok && scan->error == NULL)
     g_set_error (&scan->error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_OPEN,
                  "Cannot read the contact log: %s", sqlite3_errmsg (db));
   sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (db);
   return ok;
-}
-
-static void
-merge_counts (GHashTable *into,
-              GHashTable *from)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, from);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      guint64 *count = g_hash_table_lookup (into, key);
-
-      if (count == NULL)
-        {
-          count = g_new0 (guint64, 1);
-          g_hash_table_insert (into, g_strdup (key), count);
-        }
-      *count += *(guint64 *) value;
-    }
-}
-
-/* Adds the figures of @part (a full scan of another part of the same period) to @scan. */
-static void
-scan_merge (Scan *scan,
-            Scan *part)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  scan->n_contacts += part->n_contacts;
-  scan->n_kcc_contacts += part->n_kcc_contacts;
-  scan->n_questions += part->n_questions;
-  scan->n_kcc_questions += part->n_kcc_questions;
-  scan->callbacks_open += part->callbacks_open;
-  scan->callbacks_overdue += part->callbacks_overdue;
-  g_array_append_vals (scan->durations, part->durations->data, part->durations->len);
-  for (guint i = 0; i < scan->day_starts->len; i++)
-    {
-      scan->day_contacts[i] += part->day_contacts[i];
-      scan->day_kcc[i] += part->day_kcc[i];
-    }
-  for (guint h = 0; h < 24; h++)
-    scan->per_hour[h] += part->per_hour[h];
-  merge_counts (scan->channels, part->channels);
-  merge_counts (scan->answers, part->answers);
-  g_hash_table_iter_init (&iter, part->afdelingen);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      GHashTable *outcomes = g_hash_table_lookup (scan->afdelingen, key);
-
-      if (outcomes == NULL)
-        {
-          outcomes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          g_hash_table_insert (scan->afdelingen, g_strdup (key), outcomes);
-        }
-      merge_counts (outcomes, value);
-    }
 }
 
 typedef struct
@@ -449,48 +776,80 @@ previous_thread (gpointer data)
   return NULL;
 }
 
+static void
+on_search_row (gpointer      data,
+               int           bucket,
+               const char   *key1,
+               const char   *key2,
+               sqlite3_int64 n,
+               sqlite3_int64 a,
+               sqlite3_int64 b)
+{
+  count_add (((SearchScan *) data)->queries, key1, n);
+}
+
+static void
+on_gap_row (gpointer      data,
+            int           bucket,
+            const char   *key1,
+            const char   *key2,
+            sqlite3_int64 n,
+            sqlite3_int64 a,
+            sqlite3_int64 b)
+{
+  gap_add (((SearchScan *) data)->gaps, key1, n, a, b);
+}
+
+static gboolean
+scan_searches (SearchScan *s,
+               sqlite3    *db,
+               gint64      from,
+               gint64      to)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT query, n_results, opened_item IS NULL FROM searches"
+                                    " WHERE at >= ?1 AND at < ?2", &s->error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *query = (const char *) sqlite3_column_text (stmt, 0);
+      gboolean no_results = sqlite3_column_int64 (stmt, 1) == 0;
+      gboolean nothing_opened = sqlite3_column_int (stmt, 2) != 0;
+
+      if (query == NULL)
+        continue;
+      count_add (s->queries, query, 1);
+      if (no_results || nothing_opened)
+        gap_add (s->gaps, query, 1, no_results, nothing_opened);
+    }
+  sqlite3_finalize (stmt);
+  return step_error (db, rc, &s->error);
+}
+
 static gpointer
 search_thread (gpointer data)
 {
   SearchScan *s = data;
   sqlite3 *db = open_reader (s->path, &s->error);
-  sqlite3_stmt *stmt;
-  int rc;
+  gboolean ok;
 
   if (db == NULL)
     return NULL;
-  stmt = prepare (db, "SELECT query, n_results, opened_item IS NULL FROM searches"
-                      " WHERE at >= ?1 AND at < ?2", &s->error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, s->from);
-      sqlite3_bind_int64 (stmt, 2, s->to);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          const char *query = (const char *) sqlite3_column_text (stmt, 0);
-          gboolean no_results = sqlite3_column_int64 (stmt, 1) == 0;
-          gboolean nothing_opened = sqlite3_column_int (stmt, 2) != 0;
-
-          if (query == NULL)
-            continue;
-          count_in (s->queries, query);
-          if (no_results || nothing_opened)
-            {
-              guint64 *gap = g_hash_table_lookup (s->gaps, query);
-
-              if (gap == NULL)
-                {
-                  gap = g_new0 (guint64, 3);
-                  g_hash_table_insert (s->gaps, g_strdup (query), gap);
-                }
-              gap[0]++;
-              gap[1] += no_results;
-              gap[2] += nothing_opened;
-            }
-        }
-      sqlite3_finalize (stmt);
-      step_error (db, rc, &s->error);
-    }
+  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+  for (guint i = 0; ok && i < s->plan->n_raw; i++)
+    ok = scan_searches (s, db, s->plan->raw_from[i], s->plan->raw_to[i]);
+  for (guint r = 0; ok && r < s->plan->n_ranges; r++)
+    ok = read_aggregates (db, &s->plan->ranges[r], VB_STATS_KIND_SEARCH, on_search_row, s,
+                          &s->error) &&
+         read_aggregates (db, &s->plan->ranges[r], VB_STATS_KIND_GAP, on_gap_row, s, &s->error);
+  if (!ok && s->error == NULL)
+    g_set_error (&s->error, VB_CONTACT_ERROR, VB_CONTACT_ERROR_OPEN,
+                 "Cannot read the contact log: %s", sqlite3_errmsg (db));
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (db);
   return NULL;
 }
@@ -559,10 +918,10 @@ format_local (GTimeZone *tz,
 }
 
 static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
+compare_duration (gconstpointer a,
+                  gconstpointer b)
 {
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  gint64 x = ((const Duration *) a)->seconds, y = ((const Duration *) b)->seconds;
 
   return x < y ? -1 : x > y;
 }
@@ -608,8 +967,9 @@ build_json (Scan       *scan,
   json_object_set_member (obj, "kcc_share_questions",
                           share_node (scan->n_kcc_questions, scan->n_questions));
 
-  /* Handling time: ended - started, seconds. */
-  if (scan->durations->len == 0)
+  /* Handling time: ended - started, seconds. Every sum is a whole number below 2^53, so the
+   * order of adding makes no difference. */
+  if (scan->n_contacts == 0)
     {
       json_object_set_null_member (obj, "handling_time_avg_s");
       json_object_set_null_member (obj, "handling_time_median_s");
@@ -617,17 +977,33 @@ build_json (Scan       *scan,
   else
     {
       GArray *d = scan->durations;
-      double sum = 0, median;
+      guint64 n = 0, below = 0;
+      double sum = 0, median = 0;
+      gint64 lower = 0;
 
+      g_array_sort (d, compare_duration);
       for (guint i = 0; i < d->len; i++)
-        sum += g_array_index (d, gint64, i);
-      g_array_sort (d, compare_gint64);
-      if (d->len % 2 == 1)
-        median = g_array_index (d, gint64, d->len / 2);
-      else
-        median = (g_array_index (d, gint64, d->len / 2 - 1) +
-                  g_array_index (d, gint64, d->len / 2)) / 2.0;
-      json_object_set_double_member (obj, "handling_time_avg_s", sum / d->len);
+        {
+          sum += (double) (g_array_index (d, Duration, i).seconds *
+                           (gint64) g_array_index (d, Duration, i).count);
+          n += g_array_index (d, Duration, i).count;
+        }
+      /* The middle value, or the mean of the two middle values: positions (n - 1) / 2 and
+       * n / 2 (from 0) of the sorted handling times. */
+      for (guint i = 0; i < d->len; i++)
+        {
+          Duration *x = &g_array_index (d, Duration, i);
+
+          if (below <= (n - 1) / 2 && (n - 1) / 2 < below + x->count)
+            lower = x->seconds;
+          if (below <= n / 2 && n / 2 < below + x->count)
+            {
+              median = n % 2 == 1 ? (double) x->seconds : (lower + x->seconds) / 2.0;
+              break;
+            }
+          below += x->count;
+        }
+      json_object_set_double_member (obj, "handling_time_avg_s", sum / n);
       json_object_set_double_member (obj, "handling_time_median_s", median);
     }
   json_object_set_int_member (obj, "callbacks_open", scan->callbacks_open);
@@ -789,22 +1165,22 @@ build_json (Scan       *scan,
   return obj;
 }
 
-JsonObject *
-vb_stats_compute (VbContactStore      *contacts,
-                  const char *const   *kcc_outcomes,
-                  gint64               from,
-                  gint64               to,
-                  GError             **error)
+static JsonObject *
+compute (VbContactStore     *contacts,
+         const char *const  *kcc_outcomes,
+         gint64              from,
+         gint64              to,
+         const char         *agent,
+         gboolean            aggregates,
+         GError            **error)
 {
   g_autoptr(GHashTable) kcc = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GTimeZone) tz = vb_contact_dup_time_zone ();
+  g_autoptr(GArray) starts = NULL;
   const char *path;
   Scan scan, previous;
-  Scan parts[VB_STATS_MAX_PARTS - 1];
-  PreviousJob part_jobs[VB_STATS_MAX_PARTS - 1];
-  GThread *part_workers[VB_STATS_MAX_PARTS - 1];
-  guint n_parts;
   SearchScan searches = { 0 };
+  Plan search_plan;
   PreviousJob job;
   GThread *search_worker, *previous_worker;
   JsonObject *result = NULL;
@@ -818,11 +1194,13 @@ vb_stats_compute (VbContactStore      *contacts,
   for (guint i = 0; kcc_outcomes != NULL && kcc_outcomes[i] != NULL; i++)
     g_hash_table_add (kcc, (gpointer) kcc_outcomes[i]);
 
-  scan_init (&scan, kcc, tz, from, to, TRUE);
-  scan_init (&previous, kcc, tz, from - (to - from), from, FALSE);
+  scan_init (&scan, kcc, tz, from, to, TRUE, agent, aggregates);
+  scan_init (&previous, kcc, tz, from - (to - from), from, FALSE, agent, aggregates);
+  /* The search log is anonymous: the same for every agent. */
+  starts = local_day_starts (tz, from, to);
+  plan_init (&search_plan, tz, starts, from, to, aggregates);
   searches.path = path;
-  searches.from = from;
-  searches.to = to;
+  searches.plan = &search_plan;
   searches.queries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   searches.gaps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
@@ -832,31 +1210,7 @@ vb_stats_compute (VbContactStore      *contacts,
   job.path = path;
   search_worker = g_thread_new ("vb-stats-searches", search_thread, &searches);
   previous_worker = g_thread_new ("vb-stats-previous", previous_thread, &job);
-
-  /* A long period is read in parts of equal length, one thread (and connection) each. */
-  n_parts = to - from > 7 * 86400 ? CLAMP (g_get_num_processors (), 1, VB_STATS_MAX_PARTS) : 1;
-  for (guint i = 1; i < n_parts; i++)
-    {
-      Scan *part = &parts[i - 1];
-
-      scan_init (part, kcc, tz, from, to, TRUE);
-      part->part_from = from + (to - from) * i / n_parts;
-      part->part_to = i + 1 == n_parts ? to : from + (to - from) * (i + 1) / n_parts;
-      part_jobs[i - 1].scan = part;
-      part_jobs[i - 1].path = path;
-      part_workers[i - 1] = g_thread_new ("vb-stats-part", previous_thread, &part_jobs[i - 1]);
-    }
-  scan.part_to = n_parts > 1 ? from + (to - from) / n_parts : to;
   scan_run (&scan, path);
-  for (guint i = 1; i < n_parts; i++)
-    {
-      g_thread_join (part_workers[i - 1]);
-      if (parts[i - 1].error != NULL && scan.error == NULL)
-        scan.error = g_steal_pointer (&parts[i - 1].error);
-      else if (scan.error == NULL)
-        scan_merge (&scan, &parts[i - 1]);
-      scan_clear (&parts[i - 1]);
-    }
   g_thread_join (search_worker);
   g_thread_join (previous_worker);
 
@@ -877,17 +1231,52 @@ vb_stats_compute (VbContactStore      *contacts,
   return result;
 }
 
+/* The figures of everyone's contacts: see vb_stats_compute_for_agent(). */
+JsonObject *
+vb_stats_compute (VbContactStore      *contacts,
+                  const char *const   *kcc_outcomes,
+                  gint64               from,
+                  gint64               to,
+                  GError             **error)
+{
+  return compute (contacts, kcc_outcomes, from, to, NULL, TRUE, error);
+}
+
+JsonObject *
+vb_stats_compute_for_agent (VbContactStore      *contacts,
+                            const char *const   *kcc_outcomes,
+                            gint64               from,
+                            gint64               to,
+                            const char          *agent,
+                            GError             **error)
+{
+  return compute (contacts, kcc_outcomes, from, to, agent, TRUE, error);
+}
+
+JsonObject *
+vb_stats_compute_scan (VbContactStore      *contacts,
+                       const char *const   *kcc_outcomes,
+                       gint64               from,
+                       gint64               to,
+                       const char          *agent,
+                       GError             **error)
+{
+  return compute (contacts, kcc_outcomes, from, to, agent, FALSE, error);
+}
+
 typedef struct
 {
   GStrv  kcc;
   gint64 from;
   gint64 to;
+  char  *agent;
 } ComputeData;
 
 static void
 compute_data_free (ComputeData *data)
 {
   g_strfreev (data->kcc);
+  g_free (data->agent);
   g_free (data);
 }
 
@@ -899,13 +1288,49 @@ compute_thread (GTask        *task,
 {
   ComputeData *data = task_data;
   GError *error = NULL;
-  JsonObject *stats = vb_stats_compute (source, (const char *const *) data->kcc, data->from,
-                                        data->to, &error);
+  JsonObject *stats = vb_stats_compute_for_agent (source, (const char *const *) data->kcc,
+                                                  data->from, data->to, data->agent, &error);
 
   if (stats == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, stats, (GDestroyNotify) json_object_unref);
+}
+
+void
+vb_stats_compute_for_agent_async (VbContactStore      *contacts,
+                                  const char *const   *kcc_outcomes,
+                                  gint64               from,
+                                  gint64               to,
+                                  const char          *agent,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ComputeData *data;
+
+  g_return_if_fail (VB_IS_CONTACT_STORE (contacts));
+
+  task = g_task_new (contacts, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vb_stats_compute_for_agent_async);
+  data = g_new0 (ComputeData, 1);
+  data->kcc = g_strdupv ((GStrv) kcc_outcomes);
+  data->from = from;
+  data->to = to;
+  data->agent = g_strdup (agent);
+  g_task_set_task_data (task, data, (GDestroyNotify) compute_data_free);
+  g_task_run_in_thread (task, compute_thread);
+}
+
+JsonObject *
+vb_stats_compute_for_agent_finish (VbContactStore  *contacts,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, contacts), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
@@ -917,19 +1342,8 @@ vb_stats_compute_async (VbContactStore      *contacts,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ComputeData *data;
-
-  g_return_if_fail (VB_IS_CONTACT_STORE (contacts));
-
-  task = g_task_new (contacts, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vb_stats_compute_async);
-  data = g_new0 (ComputeData, 1);
-  data->kcc = g_strdupv ((GStrv) kcc_outcomes);
-  data->from = from;
-  data->to = to;
-  g_task_set_task_data (task, data, (GDestroyNotify) compute_data_free);
-  g_task_run_in_thread (task, compute_thread);
+  vb_stats_compute_for_agent_async (contacts, kcc_outcomes, from, to, NULL, cancellable,
+                                    callback, user_data);
 }
 
 JsonObject *
@@ -937,9 +1351,7 @@ vb_stats_compute_finish (VbContactStore  *contacts,
                          GAsyncResult    *result,
                          GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, contacts), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return vb_stats_compute_for_agent_finish (contacts, result, error);
 }
 
 void

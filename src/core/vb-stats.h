@@ -40,6 +40,27 @@ JsonObject *vb_stats_compute_finish (VbContactStore      *contacts,
                                      GAsyncResult        *result,
                                      GError             **error);
 
+/* The same figures for the contacts of one agent (contacts.agent equal to @agent), for agents
+ * who may only see their own contacts; @agent NULL: everyone's, as vb_stats_compute(). The
+ * search log is anonymous: its figures are those of everyone. */
+JsonObject *vb_stats_compute_for_agent        (VbContactStore      *contacts,
+                                               const char *const   *kcc_outcomes,
+                                               gint64               from,
+                                               gint64               to,
+                                               const char          *agent,
+                                               GError             **error);
+void        vb_stats_compute_for_agent_async  (VbContactStore      *contacts,
+                                               const char *const   *kcc_outcomes,
+                                               gint64               from,
+                                               gint64               to,
+                                               const char          *agent,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+JsonObject *vb_stats_compute_for_agent_finish (VbContactStore      *contacts,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 /* Sets the member "unused_items" of @stats: the ids in @item_ids (const char *, the content's
  * VACs and products) that no question of the period used, in the order given. */
 void        vb_stats_unused_items   (JsonObject          *stats,
