@@ -1222,8 +1222,6 @@ finish_full_thread (GTask        *task,
 
 /* ---- the outbox and the search log ---- */
 
-#ifdef HAVE_VB_CONTACT_SYNC_API
-
 static void send_outbox_entry (GTask *task);
 static void upload_searches (GTask *task);
 
@@ -1526,17 +1524,6 @@ drain_outbox (GTask *task)
   run_in_worker (task, outbox_peek_thread, NULL, NULL, on_outbox_peeked);
   g_object_unref (task);
 }
-
-#else /* !HAVE_VB_CONTACT_SYNC_API */
-
-static void
-drain_outbox (GTask *task)
-{
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-#endif
 
 static void
 on_full_finished (GObject      *source,
