@@ -247,7 +247,8 @@ vb_sync_set_token (VbSync     *self,
 {
   g_return_if_fail (VB_IS_SYNC (self));
 
-  if (g_strcmp0 (self->token, token) == 0)
+  /* The same token entered again after a 401 retries too. */
+  if (g_strcmp0 (self->token, token) == 0 && self->error_code != VB_SYNC_ERROR_UNAUTHORIZED)
     return;
   g_free (self->token);
   self->token = g_strdup (token);
@@ -591,7 +592,9 @@ transport_error (const GError *error,
     return g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_TLS,
                         "The certificate of %s is not valid, so the connection was refused (%s)",
                         host, error->message);
-  if (reading)
+  if (reading || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
     return g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_OFFLINE,
                         "The connection to %s was lost (%s)", host, error->message);
   return g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_OFFLINE, "Cannot reach %s (%s)", host,
@@ -700,6 +703,13 @@ on_request_sent (GObject      *source,
   read_next_chunk (g_steal_pointer (&task));
 }
 
+static void
+on_message_restarted (SoupMessage *msg,
+                      GBytes      *body)
+{
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+}
+
 /* One request; the answer (any status) with its body read whole, at most @max_body bytes. */
 static void
 http_request_async (VbSync             *self,
@@ -747,9 +757,14 @@ http_request_async (VbSync             *self,
     }
   if (json_body != NULL)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+      GBytes *bytes = g_bytes_new (json_body, strlen (json_body));
 
       soup_message_set_request_body_from_bytes (req->msg, "application/json", bytes);
+      /* libsoup 3.2 resends an idempotent request by itself when a kept-alive connection
+       * closed under it, but with the body already read: an empty PUT. Give it the body
+       * again. */
+      g_signal_connect_data (req->msg, "restarted", G_CALLBACK (on_message_restarted), bytes,
+                             (GClosureNotify) (void (*) (void)) g_bytes_unref, 0);
     }
   soup_session_send_async (long_poll ? self->poll_session : self->session, req->msg,
                            G_PRIORITY_DEFAULT, cancellable, on_request_sent,
@@ -1498,8 +1513,7 @@ on_searches_peeked (GObject      *source,
   body = json_to_string (node, FALSE);
   url = g_strdup_printf ("%s/api/v1/searches", pass->base);
   http_request_async (self, "POST", url, pass->token, body, FALSE, MAX_ERROR_BYTES,
-                      g_task_get_cancellable (task), on_searches_answer,
-                      g_steal_pointer (&task));
+                      g_task_get_cancellable (task), on_searches_answer, g_object_ref (task));
 }
 
 static void
