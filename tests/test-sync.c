@@ -952,6 +952,48 @@ test_sigkill (Fixture       *f,
   f->sync = vb_sync_new (f->store, f->contacts);
 }
 
+/* A certificate nobody vouches for is refused, with the host in the message. */
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *pem = g_build_filename (f->dir, "server.pem", NULL);
+  g_autofree char *command = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  VbFakeServer *tls;
+  VbFakeServer *plain = f->server;
+  int status;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make a certificate");
+      return;
+    }
+  command = g_strdup_printf ("%s req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+                             "-keyout %s -out %s", openssl, pem, pem);
+  /* Its chatter captured: stdout is TAP. */
+  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  certificate = g_tls_certificate_new_from_file (pem, &error);
+  g_assert_no_error (error);
+
+  tls = vb_fake_server_new_tls (certificate);
+  vb_fake_server_set_token (tls, TOKEN);
+  add_vacs (tls, 1, 3, "1");
+  vb_sync_set_server_url (f->sync, vb_fake_server_get_url (tls));
+  f->server = tls;
+  run_fails (f, VB_SYNC_ERROR_TLS, VB_SYNC_STATE_ERROR, "The certificate of 127.0.0.1 is not valid");
+  assert_content (f, 0);
+  g_assert_cmpuint (vb_fake_server_count_requests (tls, "/api"), ==, 0);
+  f->server = plain;
+  vb_fake_server_free (tls);
+}
+
 /* ---- the token store ---- */
 
 typedef struct
@@ -1101,6 +1143,7 @@ main (int    argc,
   ADD ("/sync/fault/server-replaced", test_server_replaced);
   ADD ("/sync/fault/server-replaced-interrupted", test_server_replaced_interrupted);
   ADD ("/sync/url-change", test_url_change);
+  ADD ("/sync/fault/tls", test_tls);
   ADD ("/sync/outbox/lost-answer", test_lost_put_answer);
   ADD ("/sync/loop", test_loop);
   ADD ("/sync/loop/retry-after", test_retry_after);

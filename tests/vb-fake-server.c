@@ -41,6 +41,7 @@ typedef struct
 struct _VbFakeServer
 {
   GThread      *thread;
+  GTlsCertificate *certificate;
   GMainContext *context;
   GMainLoop    *loop;
   SoupServer   *server;
@@ -517,15 +518,19 @@ server_thread (gpointer data)
   GSList *uris;
 
   g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
+  self->server = soup_server_new ("tls-certificate", self->certificate, NULL);
   soup_server_add_handler (self->server, "/api", on_request, self, NULL);
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  if (!soup_server_listen_local (self->server, 0,
+                                 SOUP_SERVER_LISTEN_IPV4_ONLY |
+                                 (self->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                                 &error))
     g_error ("Fake server: %s", error->message);
   uris = soup_server_get_uris (self->server);
   {
     GUri *uri = uris->data;
 
-    self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uri));
+    self->url = g_strdup_printf ("%s://127.0.0.1:%d", self->certificate != NULL ? "https" : "http",
+                                 g_uri_get_port (uri));
   }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
@@ -549,8 +554,17 @@ server_thread (gpointer data)
 VbFakeServer *
 vb_fake_server_new (void)
 {
+  return vb_fake_server_new_tls (NULL);
+}
+
+/* With @certificate: HTTPS. */
+VbFakeServer *
+vb_fake_server_new_tls (GTlsCertificate *certificate)
+{
   VbFakeServer *self = g_new0 (VbFakeServer, 1);
 
+  if (certificate != NULL)
+    self->certificate = g_object_ref (certificate);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->page_size = 1000;
@@ -597,6 +611,7 @@ vb_fake_server_free (VbFakeServer *self)
   g_hash_table_unref (self->searches);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  g_clear_object (&self->certificate);
   g_free (self->token);
   g_free (self->url);
   g_free (self);

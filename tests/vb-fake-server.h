@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -23,6 +23,7 @@ typedef enum
 
 /* Runs a SoupServer on 127.0.0.1 in a thread of its own. */
 VbFakeServer *vb_fake_server_new          (void);
+VbFakeServer *vb_fake_server_new_tls      (GTlsCertificate *certificate);
 void          vb_fake_server_free         (VbFakeServer *self);
 const char   *vb_fake_server_get_url      (VbFakeServer *self);
 void          vb_fake_server_set_token    (VbFakeServer *self,
