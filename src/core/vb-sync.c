@@ -14,7 +14,9 @@
 /* Error bodies are only read for their message. */
 #define MAX_ERROR_BYTES (64 * 1024)
 #define READ_CHUNK (256 * 1024)
-#define PAGE_LIMIT 500
+/* The protocol's maximum: fewer, larger transactions index faster (10,000 items on a loaded
+ * machine: 13.5 s in pages of 500, 10.7 s in pages of 1,000), and a page is still about 1 MB. */
+#define PAGE_LIMIT 1000
 #define LONG_POLL_WAIT 25
 #define LONG_POLL_GRACE 10
 #define OUTBOX_BATCH 50
@@ -1055,8 +1057,11 @@ apply_thread (GTask        *task,
   g_autofree char *cursor = NULL;
   gsize len;
   const char *body = g_bytes_get_data (job->body, &len);
+  gint64 t0 = g_get_monotonic_time ();
+  gint64 t1;
 
   job->page = vb_sync_page_parse (body != NULL ? body : "", len, job->since, &error);
+  t1 = g_get_monotonic_time ();
   g_clear_pointer (&job->body, g_bytes_unref);
   if (job->page == NULL)
     {
@@ -1072,6 +1077,9 @@ apply_thread (GTask        *task,
       g_task_return_error (task, store_error (error));
       return;
     }
+  g_debug ("Page after %" G_GINT64_FORMAT ": %u changes, %" G_GSIZE_FORMAT " bytes, parsed in "
+           "%.1f ms, applied in %.1f ms", job->since, job->page->n_changes, len,
+           (t1 - t0) / 1000.0, (g_get_monotonic_time () - t1) / 1000.0);
   if (pass->seen != NULL)
     {
       for (guint i = 0; i < job->page->items->len; i++)
