@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "vb-contact-store.h"
@@ -16,6 +17,8 @@
 #include "vb-searcher.h"
 #include "vb-stats.h"
 #include "vb-store.h"
+#include "vb-sync.h"
+#include "vb-token-store.h"
 
 enum {
   EXIT_OK = 0,
@@ -727,6 +730,309 @@ cmd_stats (int    argc,
   return EXIT_OK;
 }
 
+/* ---- sync and token ---- */
+
+/* 10044 -> "10,044": the progress line is read by people. */
+static char *
+format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   tty;
+  gboolean   ok;
+  gboolean   bar_shown;
+  guint64    last_done;
+  GError    *error;
+  VbSyncStats stats;
+} SyncRun;
+
+static void
+on_sync_progress (VbSync     *sync,
+                  GParamSpec *pspec,
+                  SyncRun    *run)
+{
+  guint64 done = vb_sync_get_progress_done (sync);
+  guint64 total = vb_sync_get_progress_total (sync);
+  g_autofree char *sdone = format_count (done);
+  g_autofree char *stotal = format_count (total);
+
+  if (done == run->last_done || total == 0)
+    return;
+  run->last_done = done;
+  if (run->tty)
+    {
+      char bar[41];
+      guint filled = (guint) (done * 40 / MAX (total, 1));
+
+      memset (bar, '#', filled);
+      memset (bar + filled, ' ', 40 - filled);
+      bar[40] = '\0';
+      /* TRANSLATORS: a progress bar, then "4,500 / 10,044 items" */
+      g_print ("\r");
+      g_print (_("[%s] %s / %s items"), bar, sdone, stotal);
+      run->bar_shown = TRUE;
+    }
+  else
+    g_print (_("%s / %s items\n"), sdone, stotal);
+  fflush (stdout);
+}
+
+static void
+on_sync_once_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SyncRun *run = user_data;
+
+  run->ok = vb_sync_run_once_finish (VB_SYNC (source), result, &run->stats, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+on_sync_state (VbSync     *sync,
+               GParamSpec *pspec,
+               SyncRun    *run)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (VB_TYPE_SYNC_STATE);
+  GEnumValue *value = g_enum_get_value (klass, vb_sync_get_state (sync));
+
+  if (run->bar_shown)
+    g_print ("\n");
+  run->bar_shown = FALSE;
+  if (vb_sync_get_error_message (sync) != NULL && vb_sync_get_state (sync) >= VB_SYNC_STATE_OFFLINE)
+    g_print ("%s: %s\n", value->value_nick, vb_sync_get_error_message (sync));
+  else
+    g_print ("%s\n", value->value_nick);
+}
+
+static void
+on_token_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  char *token = vb_token_store_lookup_finish (VB_TOKEN_STORE (source), result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, token, g_free);
+  g_object_unref (task);
+}
+
+static void
+on_task_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Runs the main context until @result is set. */
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static char *
+read_token (const char  *token_file,
+            const char  *server,
+            GError     **error)
+{
+  g_autoptr(VbTokenStore) tokens = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *data = NULL;
+
+  if (token_file != NULL)
+    {
+      if (!g_file_get_contents (token_file, &data, NULL, error))
+        return NULL;
+      return g_strdup (g_strstrip (data));
+    }
+  tokens = vb_token_store_new ();
+  task = g_task_new (NULL, NULL, on_task_done, &result);
+  vb_token_store_lookup_async (tokens, server, NULL, on_token_done, g_object_ref (task));
+  wait_for (&result);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static int
+cmd_sync (int    argc,
+          char **argv)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *token_file = NULL;
+  gboolean once = FALSE;
+  int timeout = 0;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The server's URL"), "URL" },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file,
+      N_("Read the token from FILE instead of the token store"), "FILE" },
+    { "once", 0, 0, G_OPTION_ARG_NONE, &once, N_("Sync once and exit"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Seconds to wait for an answer"), "S" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— sync with vraagbaak-server"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbStore) store = NULL;
+  g_autoptr(VbContactStore) contacts = NULL;
+  g_autoptr(VbSync) sync = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *contacts_path = NULL;
+  SyncRun run = { 0 };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (server == NULL || argc > 1)
+    return usage_error (context, _("--server URL is required"));
+
+  token = read_token (token_file, server, &error);
+  if (error != NULL)
+    {
+      g_printerr (_("vraagbaak-cli: cannot read the token: %s\n"), error->message);
+      return EXIT_DATA;
+    }
+  store = open_store ();
+  if (store == NULL)
+    return EXIT_DATA;
+  /* The contact log's outbox is uploaded when there is one. */
+  contacts_path = opt_contacts_db != NULL ? g_strdup (opt_contacts_db)
+                                          : vb_default_contacts_db_path ();
+  if (opt_contacts_db != NULL || g_file_test (contacts_path, G_FILE_TEST_EXISTS))
+    {
+      contacts = open_contacts_store ();
+      if (contacts == NULL)
+        return EXIT_DATA;
+    }
+
+  sync = vb_sync_new (store, contacts);
+  vb_sync_set_server_url (sync, server);
+  vb_sync_set_token (sync, token);
+  if (timeout > 0)
+    vb_sync_set_timeout (sync, timeout);
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.tty = isatty (STDOUT_FILENO);
+  g_signal_connect (sync, "notify::progress-done", G_CALLBACK (on_sync_progress), &run);
+
+  if (!once)
+    {
+      g_signal_connect (sync, "notify::state", G_CALLBACK (on_sync_state), &run);
+      vb_sync_start (sync);
+      g_main_loop_run (run.loop);
+      return EXIT_OK;
+    }
+
+  vb_sync_run_once_async (sync, NULL, on_sync_once_done, &run);
+  g_main_loop_run (run.loop);
+  g_main_loop_unref (run.loop);
+  if (run.bar_shown)
+    g_print ("\n");
+  if (!run.ok)
+    {
+      g_printerr (_("vraagbaak-cli: sync failed: %s\n"), run.error->message);
+      g_clear_error (&run.error);
+      return EXIT_DATA;
+    }
+  {
+    /* Numbers as strings: xgettext cannot see through G_GUINT64_FORMAT. */
+    g_autofree char *applied = format_count (run.stats.items_applied);
+    g_autofree char *n_skipped = format_count (run.stats.items_skipped);
+    g_autofree char *contacts_sent = format_count (run.stats.contacts_sent);
+    g_autofree char *searches_sent = format_count (run.stats.searches_sent);
+    g_autofree char *cursor = format_count (run.stats.cursor);
+    g_auto(GStrv) skipped = vb_sync_dup_skipped (sync);
+
+    for (guint i = 0; skipped[i] != NULL; i++)
+      g_print (_("Skipped: %s\n"), skipped[i]);
+    g_print (_("Synced: %s changes applied, %s skipped, %s contacts and %s searches uploaded "
+               "(cursor %s)\n"),
+             applied, n_skipped, contacts_sent, searches_sent, cursor);
+  }
+  return EXIT_OK;
+}
+
+static void
+on_token_stored (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!vb_token_store_store_finish (VB_TOKEN_STORE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static int
+cmd_token (int    argc,
+           char **argv)
+{
+  g_autofree char *server = NULL;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The server's URL"), "URL" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("set — store the server token read from standard input"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbTokenStore) tokens = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GTask) task = NULL;
+  char line[4096];
+  g_autofree char *token = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 2 || strcmp (argv[1], "set") != 0 || server == NULL)
+    return usage_error (context, _("Usage: token set --server URL (the token on standard input)"));
+  if (fgets (line, sizeof line, stdin) == NULL || *g_strstrip (line) == '\0')
+    {
+      g_printerr (_("vraagbaak-cli: no token on standard input\n"));
+      return EXIT_DATA;
+    }
+  token = g_strdup (line);
+  memset (line, 0, sizeof line);
+
+  tokens = vb_token_store_new ();
+  task = g_task_new (NULL, NULL, on_task_done, &result);
+  vb_token_store_store_async (tokens, server, token, NULL, on_token_stored, g_object_ref (task));
+  wait_for (&result);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_printerr (_("vraagbaak-cli: cannot store the token: %s\n"), error->message);
+      return EXIT_DATA;
+    }
+  if (vb_token_store_is_secure (tokens))
+    g_print (_("Token stored in the Secret Service\n"));
+  else
+    g_print (_("Token stored in a file readable only by you (no Secret Service)\n"));
+  return EXIT_OK;
+}
+
 static int
 main_usage (void)
 {
@@ -740,6 +1046,8 @@ main_usage (void)
                       "  contacts export  Export contacts (--from DATE --to DATE --format csv|json)\n"
                       "  contacts purge   Erase personal data after the retention period (--days N)\n"
                       "  stats            Statistics of a period (--from DATE --to DATE [--json])\n"
+                      "  sync             Sync with the server (--server URL [--token-file FILE] [--once])\n"
+                      "  token set        Store the server token from standard input (--server URL)\n"
                       "\n"
                       "Without --db the application's own database is used, without\n"
                       "--contacts-db its own contact log.\n"));
@@ -805,6 +1113,10 @@ main (int    argc,
     return cmd_contacts (argc - first, argv + first);
   if (strcmp (command, "stats") == 0)
     return cmd_stats (argc - first, argv + first);
+  if (strcmp (command, "sync") == 0)
+    return cmd_sync (argc - first, argv + first);
+  if (strcmp (command, "token") == 0)
+    return cmd_token (argc - first, argv + first);
   if (strcmp (command, "tokens") == 0 && argc - first == 2)
     {
       /* For maintainers: what the index stores for a text. */

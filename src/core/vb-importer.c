@@ -600,6 +600,30 @@ convert_record (VbImporter  *self,
   return TRUE;
 }
 
+/* One record of our bundle format (an item as vb_item_to_json() writes it, with "type" and
+ * "id"), validated as an import validates it: for the client's sync, which receives items one
+ * change at a time. */
+VbItem *
+vb_importer_parse_item (JsonObject  *record,
+                        GError     **error)
+{
+  g_autoptr(VbImporter) importer = vb_importer_new (NULL);
+  RecordContext rc = { importer, "item", 0, NULL };
+  VbItem *item = NULL;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  if (detect_shape (record, TRUE) != SHAPE_BUNDLE_ITEM)
+    {
+      g_set_error (error, VB_IMPORT_ERROR, VB_IMPORT_ERROR_INVALID_RECORD,
+                   "field \"type\" must be vac, product or notice");
+      return NULL;
+    }
+  if (!convert_record (importer, &rc, record, NULL, NULL, TRUE, &item, error))
+    return NULL;
+  return item;
+}
+
 /* Collects the records of a parsed document, whatever the envelope. */
 static gboolean
 collect_records (JsonNode   *root,

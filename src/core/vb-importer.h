@@ -40,5 +40,7 @@ gboolean    vb_importer_import_file       (VbImporter  *self,
 guint       vb_importer_get_imported      (VbImporter  *self);
 const char *vb_importer_get_format        (VbImporter  *self);
 GPtrArray  *vb_importer_get_skipped       (VbImporter  *self);
+VbItem     *vb_importer_parse_item        (JsonObject  *record,
+                                           GError     **error);
 
 G_END_DECLS
