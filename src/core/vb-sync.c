@@ -14,7 +14,9 @@
 /* Error bodies are only read for their message. */
 #define MAX_ERROR_BYTES (64 * 1024)
 #define READ_CHUNK (256 * 1024)
-#define PAGE_LIMIT 500
+/* The protocol's maximum: fewer, larger transactions index faster (10,000 items on a loaded
+ * machine: 13.5 s in pages of 500, 10.7 s in pages of 1,000), and a page is still about 1 MB. */
+#define PAGE_LIMIT 1000
 #define LONG_POLL_WAIT 25
 #define LONG_POLL_GRACE 10
 #define OUTBOX_BATCH 50
@@ -247,7 +249,8 @@ vb_sync_set_token (VbSync     *self,
 {
   g_return_if_fail (VB_IS_SYNC (self));
 
-  if (g_strcmp0 (self->token, token) == 0)
+  /* The same token entered again after a 401 retries too. */
+  if (g_strcmp0 (self->token, token) == 0 && self->error_code != VB_SYNC_ERROR_UNAUTHORIZED)
     return;
   g_free (self->token);
   self->token = g_strdup (token);
@@ -591,7 +594,9 @@ transport_error (const GError *error,
     return g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_TLS,
                         "The certificate of %s is not valid, so the connection was refused (%s)",
                         host, error->message);
-  if (reading)
+  if (reading || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
     return g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_OFFLINE,
                         "The connection to %s was lost (%s)", host, error->message);
   return g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_OFFLINE, "Cannot reach %s (%s)", host,
@@ -700,6 +705,13 @@ on_request_sent (GObject      *source,
   read_next_chunk (g_steal_pointer (&task));
 }
 
+static void
+on_message_restarted (SoupMessage *msg,
+                      GBytes      *body)
+{
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+}
+
 /* One request; the answer (any status) with its body read whole, at most @max_body bytes. */
 static void
 http_request_async (VbSync             *self,
@@ -747,9 +759,14 @@ http_request_async (VbSync             *self,
     }
   if (json_body != NULL)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+      GBytes *bytes = g_bytes_new (json_body, strlen (json_body));
 
       soup_message_set_request_body_from_bytes (req->msg, "application/json", bytes);
+      /* libsoup 3.2 resends an idempotent request by itself when a kept-alive connection
+       * closed under it, but with the body already read: an empty PUT. Give it the body
+       * again. */
+      g_signal_connect_data (req->msg, "restarted", G_CALLBACK (on_message_restarted), bytes,
+                             (GClosureNotify) (void (*) (void)) g_bytes_unref, 0);
     }
   soup_session_send_async (long_poll ? self->poll_session : self->session, req->msg,
                            G_PRIORITY_DEFAULT, cancellable, on_request_sent,
@@ -1040,8 +1057,11 @@ apply_thread (GTask        *task,
   g_autofree char *cursor = NULL;
   gsize len;
   const char *body = g_bytes_get_data (job->body, &len);
+  gint64 t0 = g_get_monotonic_time ();
+  gint64 t1;
 
   job->page = vb_sync_page_parse (body != NULL ? body : "", len, job->since, &error);
+  t1 = g_get_monotonic_time ();
   g_clear_pointer (&job->body, g_bytes_unref);
   if (job->page == NULL)
     {
@@ -1057,6 +1077,9 @@ apply_thread (GTask        *task,
       g_task_return_error (task, store_error (error));
       return;
     }
+  g_debug ("Page after %" G_GINT64_FORMAT ": %u changes, %" G_GSIZE_FORMAT " bytes, parsed in "
+           "%.1f ms, applied in %.1f ms", job->since, job->page->n_changes, len,
+           (t1 - t0) / 1000.0, (g_get_monotonic_time () - t1) / 1000.0);
   if (pass->seen != NULL)
     {
       for (guint i = 0; i < job->page->items->len; i++)
@@ -1498,8 +1521,7 @@ on_searches_peeked (GObject      *source,
   body = json_to_string (node, FALSE);
   url = g_strdup_printf ("%s/api/v1/searches", pass->base);
   http_request_async (self, "POST", url, pass->token, body, FALSE, MAX_ERROR_BYTES,
-                      g_task_get_cancellable (task), on_searches_answer,
-                      g_steal_pointer (&task));
+                      g_task_get_cancellable (task), on_searches_answer, g_object_ref (task));
 }
 
 static void

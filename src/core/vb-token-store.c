@@ -63,10 +63,15 @@ vb_token_store_is_secure (VbTokenStore *self)
 
 /* ---- the file: one line per server, "URL<TAB>TOKEN" ---- */
 
+/* $XDG_CONFIG_HOME read now, not GLib's value cached at the first call. */
 static char *
 token_file_path (void)
 {
-  return g_build_filename (g_get_user_config_dir (), "vraagbaak", "token", NULL);
+  const char *config = g_getenv ("XDG_CONFIG_HOME");
+
+  if (config == NULL || !g_path_is_absolute (config))
+    config = g_get_user_config_dir ();
+  return g_build_filename (config, "vraagbaak", "token", NULL);
 }
 
 static gboolean
