@@ -30,6 +30,8 @@ struct _VbWindow
   GCancellable    *cancellable;
   char            *banner_id;
   VbSyncStatus    *sync_status;
+  VbSyncStatus    *detail_sync_status;
+  AdwToast        *token_toast;   /* while the server refuses the token */
 
   AdwToastOverlay *toasts;
   GtkRevealer     *banner_revealer;
@@ -598,7 +600,7 @@ on_content_changed (VbWindow *self)
                              on_open_item_reloaded, g_object_ref (self));
 }
 
-/* A refused token is told once per refusal, with the way to fix it. */
+/* A refused token is told once per refusal, with the way to fix it, until it is fixed. */
 static void
 on_sync_state (VbWindow *self)
 {
@@ -607,12 +609,21 @@ on_sync_state (VbWindow *self)
 
   if (vb_sync_get_state (sync) != VB_SYNC_STATE_ERROR ||
       vb_sync_get_error_code (sync) != VB_SYNC_ERROR_UNAUTHORIZED)
+    {
+      /* Another pass is under way (a new token, Ctrl+R): the refusal is old news. */
+      if (self->token_toast != NULL && vb_sync_get_state (sync) != VB_SYNC_STATE_SYNCING)
+        adw_toast_dismiss (self->token_toast);
+      return;
+    }
+  if (self->token_toast != NULL)
     return;
   refused = adw_toast_new (vb_sync_error_to_text (VB_SYNC_ERROR_UNAUTHORIZED));
   adw_toast_set_priority (refused, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (refused, 0);
   adw_toast_set_button_label (refused, _("_Enter Token…"));
   adw_toast_set_action_name (refused, "app.edit-token");
+  self->token_toast = refused;
+  g_object_add_weak_pointer (G_OBJECT (refused), (gpointer *) &self->token_toast);
   adw_toast_overlay_add_toast (self->toasts, refused);
   vb_a11y_label_icon_buttons (GTK_WIDGET (self->toasts), _("Dismiss"));
 }
@@ -670,6 +681,7 @@ vb_window_constructed (GObject *object)
     on_context_ready (self);
 
   vb_sync_status_set_context (self->sync_status, self->context);
+  vb_sync_status_set_context (self->detail_sync_status, self->context);
 
   update_history_actions (self);
   gtk_window_set_focus (GTK_WINDOW (self), self->search_page);
@@ -694,6 +706,9 @@ vb_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->token_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->token_toast), (gpointer *) &self->token_toast);
+  self->token_toast = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), VB_TYPE_WINDOW);
 
   G_OBJECT_CLASS (vb_window_parent_class)->dispose (object);
@@ -761,6 +776,7 @@ vb_window_class_init (VbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VbWindow, item_view);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, contact_flap);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, sync_status);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, detail_sync_status);
   gtk_widget_class_bind_template_callback (widget_class, on_item_view_open_item);
   gtk_widget_class_bind_template_callback (widget_class, on_item_view_copied);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded);

@@ -212,6 +212,7 @@ update (VbSyncStatus *self)
   g_autofree char *detail = NULL;
   g_autofree char *tooltip = NULL;
   const char *icon = "emblem-synchronizing-symbolic";
+  gboolean refused;
 
   if (self->sync != NULL)
     {
@@ -308,10 +309,15 @@ update (VbSyncStatus *self)
                           message != NULL);
   gtk_label_set_label (self->details_label, message != NULL ? message : "");
 
-  gtk_widget_set_visible (GTK_WIDGET (self->token_button),
-                          state == VB_SYNC_STATE_ERROR && code == VB_SYNC_ERROR_UNAUTHORIZED);
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_button), state != VB_SYNC_STATE_DISABLED);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), state != VB_SYNC_STATE_SYNCING);
+  /* A refused token is fixed in the preferences, not by trying again. */
+  refused = state == VB_SYNC_STATE_ERROR && code == VB_SYNC_ERROR_UNAUTHORIZED;
+  gtk_widget_set_visible (GTK_WIDGET (self->token_button), refused);
+  if (refused)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->sync_button), "suggested-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->sync_button), "suggested-action");
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_button),
+                          state != VB_SYNC_STATE_DISABLED && state != VB_SYNC_STATE_SYNCING);
 }
 
 static void
