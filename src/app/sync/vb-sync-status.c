@@ -13,6 +13,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "vb-a11y.h"
 #include "vb-sync-status.h"
 
 struct _VbSyncStatus
@@ -161,13 +162,7 @@ set_texts (VbSyncStatus *self,
       self->title = g_strdup (title);
       gtk_label_set_label (self->title_label, title);
       /* The button is an icon: its name is the state in words. */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->button));
-           child != NULL; child = gtk_widget_get_next_sibling (child))
-        if (GTK_IS_TOGGLE_BUTTON (child))
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      vb_a11y_label_menu_button (self->button, title);
     }
   g_free (self->detail);
   self->detail = g_strdup (detail);
