@@ -18,6 +18,7 @@
 #include "vb-application.h"
 #include "vb-item-view.h"
 #include "vb-preferences-window.h"
+#include "vb-rich-text.h"
 #include "vb-search-page.h"
 #include "vb-sync-status.h"
 #include "vb-window.h"
@@ -316,6 +317,29 @@ first_result_is (gpointer data)
   return hit != NULL && g_strcmp0 (vb_search_hit_get_id (hit), data) == 0;
 }
 
+/* The rich text that shows @text. */
+static GtkWidget *
+find_rich_text (GtkWidget  *root,
+                const char *text)
+{
+  if (VB_IS_RICH_TEXT (root))
+    {
+      g_autofree char *shown = vb_rich_text_dup_text (VB_RICH_TEXT (root));
+
+      if (strstr (shown, text) != NULL)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_rich_text (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 item_text_contains (gpointer data)
 {
@@ -482,6 +506,10 @@ test_open_item_follows (void)
   g_assert_true (wait_for (item_text_contains, "versie 1"));
   vb_fake_server_put_item (server, "vac", "vac-zwembadpas", json);
   g_assert_true (wait_for (item_text_contains, "versie 2"));
+  save_screenshot ("screenshot-sync-answer-updated-1280.png");
+  /* The new answer is on screen, not only in the model. */
+  g_assert_cmpint (gtk_widget_get_height (find_rich_text (vb_window_get_item_view (window),
+                                                         "versie 2")), >, 10);
 }
 
 static gboolean
@@ -506,6 +534,70 @@ test_ctrl_r (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sync-now", NULL));
   g_assert_true (wait_for (new_pass, GUINT_TO_POINTER (before)));
   g_assert_cmpint (vb_sync_get_last_synced (sync_engine ()), >, last);
+}
+
+static gboolean
+busy (gpointer data)
+{
+  return vb_sync_get_state (sync_engine ()) == VB_SYNC_STATE_ERROR &&
+         vb_sync_get_error_code (sync_engine ()) == VB_SYNC_ERROR_BUSY;
+}
+
+static char *
+busy_title_at (gint64 unix_time)
+{
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (unix_time);
+  g_autofree char *hhmm = g_date_time_format (at, "%H:%M");
+
+  return g_strdup_printf (_("The server is busy; trying again at %s"), hhmm);
+}
+
+/* A busy server (503 with Retry-After: 120): the agent sees when the next try is. */
+static void
+test_busy (void)
+{
+  gint64 asked = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *early = NULL;
+  g_autofree char *late = NULL;
+
+  vb_fake_server_add_fault (server, "/api/v1/changes", 0, 0, VB_FAKE_STATUS, 503, 120);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.sync-now", NULL);
+  g_assert_true (wait_for (busy, NULL));
+  /* The minute may turn while the request runs. */
+  early = busy_title_at (asked + 120);
+  late = busy_title_at (g_get_real_time () / G_USEC_PER_SEC + 120);
+  if (g_strcmp0 (vb_sync_status_get_title (status ()), early) != 0)
+    g_assert_cmpstr (vb_sync_status_get_title (status ()), ==, late);
+  screenshots ("busy");
+  vb_fake_server_clear_faults (server);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.sync-now", NULL);
+  wait_for_state (VB_SYNC_STATE_UP_TO_DATE);
+}
+
+/* The words, apart from any server. */
+static void
+test_words (void)
+{
+  g_autofree char *count = vb_sync_format_count (10044);
+  g_autofree char *small = vb_sync_format_count (500);
+  g_autofree char *minutes = vb_sync_format_relative (1000, 1000 + 150);
+  g_autofree char *now = vb_sync_format_relative (1000, 1010);
+  const char *separator = g_dpgettext (GETTEXT_PACKAGE, "number\004,", strlen ("number") + 1);
+  g_autofree char *expected_count = g_strdup_printf ("10%s044", separator);
+  g_autofree char *expected_minutes =
+    g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", 2), 2);
+
+  g_assert_cmpstr (count, ==, expected_count);
+  g_assert_cmpstr (small, ==, "500");
+  g_assert_cmpstr (minutes, ==, expected_minutes);
+  g_assert_cmpstr (now, ==, _("just now"));
+  /* Every error code has its own words. */
+  for (int code = VB_SYNC_ERROR_NO_SERVER; code <= VB_SYNC_ERROR_CANCELLED; code++)
+    for (int other = code + 1; other <= VB_SYNC_ERROR_CANCELLED; other++)
+      g_assert_cmpstr (vb_sync_error_to_text (code), !=, vb_sync_error_to_text (other));
+  g_assert_cmpstr (vb_sync_error_to_text (VB_SYNC_ERROR_TLS), ==,
+                   _("The server’s certificate is invalid"));
+  g_assert_cmpstr (vb_sync_error_to_text (VB_SYNC_ERROR_OFFLINE), ==, _("Server not reachable"));
 }
 
 static GtkWindow *
@@ -658,11 +750,13 @@ main (int    argc,
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (wait_for (window_mapped, window));
 
+  g_test_add_func ("/sync-ui/words", test_words);
   g_test_add_func ("/sync-ui/local-only", test_local_only);
   g_test_add_func ("/sync-ui/first-sync", test_first_sync);
   g_test_add_func ("/sync-ui/notice-latency", test_notice_latency);
   g_test_add_func ("/sync-ui/open-item-follows", test_open_item_follows);
   g_test_add_func ("/sync-ui/ctrl-r", test_ctrl_r);
+  g_test_add_func ("/sync-ui/busy", test_busy);
   g_test_add_func ("/sync-ui/unauthorized", test_unauthorized);
   g_test_add_func ("/sync-ui/offline", test_offline);
 

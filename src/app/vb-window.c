@@ -583,6 +583,7 @@ on_open_item_reloaded (GObject      *source,
       !g_str_equal (vb_item_get_id (item), vb_item_get_id (shown)) ||
       json_object_equal (vb_item_get_fields (item), vb_item_get_fields (shown)))
     return;
+  g_debug ("The open answer %s changed: shown again", vb_item_get_id (item));
   vb_item_view_replace_item (self->item_view, item);
 }
 

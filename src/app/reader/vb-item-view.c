@@ -435,6 +435,9 @@ restore_scroll (gpointer user_data)
   VbItemView *self = user_data;
 
   self->restore_id = 0;
+  /* Text views put into a view already on screen, without focus moving into them, keep a
+   * height of 0 in GTK 4.8 until something measures again. */
+  gtk_widget_queue_resize (GTK_WIDGET (self->content));
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller),
                             self->restore_value);
   return G_SOURCE_REMOVE;
