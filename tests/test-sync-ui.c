@@ -84,16 +84,21 @@ status (void)
   return VB_SYNC_STATUS (vb_window_get_sync_status (window));
 }
 
-/* The sync status on screen: the search's, or the answer's in a window folded on the answer. */
-static VbSyncStatus *
-find_shown_status (GtkWidget *root)
+typedef gboolean (*Match) (GtkWidget  *widget,
+                           const char *text);
+
+/* The first widget below @root (itself included) that @match accepts. */
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             Match       match,
+             const char *text)
 {
-  if (VB_IS_SYNC_STATUS (root) && gtk_widget_get_mapped (root))
-    return VB_SYNC_STATUS (root);
+  if (match (root, text))
+    return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      VbSyncStatus *found = find_shown_status (child);
+      GtkWidget *found = find_widget (child, match, text);
 
       if (found != NULL)
         return found;
@@ -101,13 +106,21 @@ find_shown_status (GtkWidget *root)
   return NULL;
 }
 
+/* The sync status on screen: the search's, or the answer's in a window folded on the answer. */
+static gboolean
+is_shown_status (GtkWidget  *widget,
+                 const char *text)
+{
+  return VB_IS_SYNC_STATUS (widget) && gtk_widget_get_mapped (widget);
+}
+
 static VbSyncStatus *
 shown_status (void)
 {
-  VbSyncStatus *shown = find_shown_status (GTK_WIDGET (window));
+  GtkWidget *shown = find_widget (GTK_WIDGET (window), is_shown_status, NULL);
 
   g_assert_nonnull (shown);
-  return shown;
+  return VB_SYNC_STATUS (shown);
 }
 
 static gboolean
@@ -280,28 +293,18 @@ screenshots (const char *state)
 
 /* ---- the window ---- */
 
-static GtkWidget *
-find_label (GtkWidget  *root,
-            const char *text)
+static gboolean
+is_label (GtkWidget  *widget,
+          const char *text)
 {
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
 }
 
 /* The banner shows @data (a title): its label is there and its revealer open. */
 static gboolean
 banner_shows (gpointer data)
 {
-  GtkWidget *label = find_label (GTK_WIDGET (window), data);
+  GtkWidget *label = find_widget (GTK_WIDGET (window), is_label, data);
   GtkWidget *revealer = label != NULL ? gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER) : NULL;
 
   return revealer != NULL && gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
@@ -318,26 +321,14 @@ first_result_is (gpointer data)
 }
 
 /* The rich text that shows @text. */
-static GtkWidget *
-find_rich_text (GtkWidget  *root,
-                const char *text)
+static gboolean
+is_rich_text_with (GtkWidget  *widget,
+                   const char *text)
 {
-  if (VB_IS_RICH_TEXT (root))
-    {
-      g_autofree char *shown = vb_rich_text_dup_text (VB_RICH_TEXT (root));
+  g_autofree char *shown = VB_IS_RICH_TEXT (widget) ? vb_rich_text_dup_text (VB_RICH_TEXT (widget))
+                                                    : NULL;
 
-      if (strstr (shown, text) != NULL)
-        return root;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_rich_text (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return shown != NULL && strstr (shown, text) != NULL;
 }
 
 static gboolean
@@ -508,8 +499,8 @@ test_open_item_follows (void)
   g_assert_true (wait_for (item_text_contains, "versie 2"));
   save_screenshot ("screenshot-sync-answer-updated-1280.png");
   /* The new answer is on screen, not only in the model. */
-  g_assert_cmpint (gtk_widget_get_height (find_rich_text (vb_window_get_item_view (window),
-                                                         "versie 2")), >, 10);
+  g_assert_cmpint (gtk_widget_get_height (find_widget (vb_window_get_item_view (window),
+                                                      is_rich_text_with, "versie 2")), >, 10);
 }
 
 static gboolean
