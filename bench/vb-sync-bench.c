@@ -229,11 +229,14 @@ main (int    argc,
   g_autofree char *serve_path = NULL;
   g_autofree char *db = NULL;
   int changes = 100;
+  int cache_mb = 0;
   GOptionEntry entries[] = {
     { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Bundle to serve (bench/generate.py)", "F" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Client database (default: a new temporary one)",
       "F" },
     { "changes", 0, 0, G_OPTION_ARG_INT, &changes, "Items changed for the incremental sync", "N" },
+    { "cache-mb", 0, 0, G_OPTION_ARG_INT, &cache_mb,
+      "SQLite page cache of the writer connection (an experiment; default the store's)", "MB" },
     { "serve", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &serve_path, NULL, NULL },
     { NULL }
   };
@@ -288,6 +291,13 @@ main (int    argc,
   store = vb_store_open (db, &error);
   if (store == NULL)
     g_error ("vb-sync-bench: %s", error->message);
+  if (cache_mb > 0)
+    {
+      g_autofree char *pragma = g_strdup_printf ("PRAGMA cache_size = -%d", cache_mb * 1024);
+
+      if (!vb_store_exec (store, pragma, &error))
+        g_error ("vb-sync-bench: %s", error->message);
+    }
   sync = vb_sync_new (store, NULL);
   vb_sync_set_server_url (sync, words[0]);
   vb_sync_set_long_poll (sync, FALSE);

@@ -994,6 +994,85 @@ test_tls (Fixture       *f,
   vb_fake_server_free (tls);
 }
 
+/* The command line: "token set" stores the token (here in the file: no Secret Service in
+ * tests), "sync --once" finds it, prints plain progress lines when not on a terminal and a
+ * summary, and exits 2 with the message when the server refuses. */
+static char *
+run_cli (Fixture     *f,
+         const char  *stdin_text,
+         int         *status,
+         char       **err,
+         ...)
+{
+  const char *cli = g_getenv ("VB_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "VRAAGBAAK_TOKEN_BACKEND", "file", TRUE);
+  child = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, stdin_text, NULL, &out, err, &error));
+  g_assert_no_error (error);
+  *status = g_subprocess_get_exit_status (child);
+  return out;
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  const char *url = vb_fake_server_get_url (f->server);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  if (g_getenv ("VB_CLI") == NULL)
+    {
+      g_test_skip ("VB_CLI is not set");
+      return;
+    }
+  add_vacs (f->server, 1, 25, "1");
+  g_clear_object (&f->sync);
+
+  out = run_cli (f, TOKEN "\n", &status, &err, "token", "set", "--server", url, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "readable only by you"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  out = run_cli (f, "", &status, &err, "--db", f->db_path, "--contacts-db", f->contacts_path,
+                 "sync", "--server", url, "--once", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "10 / 25 items\n20 / 25 items\n25 / 25 items\n"));
+  g_assert_nonnull (strstr (out, "Synced: 25 changes applied"));
+  g_assert_null (strchr (out, '\r'));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  assert_content (f, 25);
+
+  vb_fake_server_set_token (f->server, "rotated");
+  out = run_cli (f, "", &status, &err, "--db", f->db_path, "--contacts-db", f->contacts_path,
+                 "sync", "--server", url, "--once", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "sync failed: The server refuses the token (127.0.0.1)"));
+  g_assert_null (strstr (err, TOKEN));
+  g_assert_null (strstr (out, TOKEN));
+}
+
 /* ---- the token store ---- */
 
 typedef struct
@@ -1148,6 +1227,7 @@ main (int    argc,
   ADD ("/sync/loop", test_loop);
   ADD ("/sync/loop/retry-after", test_retry_after);
   ADD ("/sync/sigkill", test_sigkill);
+  ADD ("/sync/cli", test_cli);
   ADD ("/sync/stats", test_fetch_stats);
   g_test_add_func ("/sync/token/file", test_token_file);
   g_test_add_func ("/sync/token/no-secret-service", test_token_no_secret_service);

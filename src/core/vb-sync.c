@@ -150,15 +150,16 @@ set_progress (VbSync  *self,
               guint64  done,
               guint64  total)
 {
-  if (self->progress_done != done)
-    {
-      self->progress_done = done;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS_DONE]);
-    }
+  /* The total first: a handler of notify::progress-done reads both. */
   if (self->progress_total != total)
     {
       self->progress_total = total;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS_TOTAL]);
+    }
+  if (self->progress_done != done)
+    {
+      self->progress_done = done;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS_DONE]);
     }
 }
 
