@@ -16,6 +16,7 @@
 #include <adwaita.h>
 
 #include "vb-application.h"
+#include "vb-catalogue-page.h"
 #include "vb-item-view.h"
 #include "vb-preferences-window.h"
 #include "vb-rich-text.h"
@@ -452,6 +453,30 @@ test_first_sync (void)
 }
 
 static gboolean
+is_catalogue (GtkWidget  *widget,
+              const char *text)
+{
+  return VB_IS_CATALOGUE_PAGE (widget);
+}
+
+static gboolean
+catalogue_loaded (gpointer data)
+{
+  GtkWidget *page = find_widget (GTK_WIDGET (window), is_catalogue, NULL);
+
+  return page != NULL && gtk_widget_get_mapped (page) &&
+         g_strcmp0 (vb_catalogue_page_get_state (VB_CATALOGUE_PAGE (page)), "loading") != 0;
+}
+
+static gboolean
+catalogue_lists (gpointer data)
+{
+  GtkWidget *page = find_widget (GTK_WIDGET (window), is_catalogue, NULL);
+
+  return page != NULL && find_widget (page, is_label, data) != NULL;
+}
+
+static gboolean
 long_poll_open (gpointer data)
 {
   return vb_fake_server_count_requests (server, "/api/v1/changes") > GPOINTER_TO_UINT (data);
@@ -467,6 +492,9 @@ test_notice_latency (void)
   gint64 published;
   double latency_ms;
 
+  /* The notices of the catalogue are open (and loaded) when the notice comes in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-notices", NULL));
+  g_assert_true (wait_for (catalogue_loaded, NULL));
   /* Up to date, the client keeps a long poll open; let it arrive at the server. */
   wait_for_ms (long_poll_open, GUINT_TO_POINTER (before), 2000);
   g_usleep (200 * 1000);
@@ -484,7 +512,10 @@ test_notice_latency (void)
   g_printerr ("notice latency: %.0f ms\n", latency_ms);
   /* Within seconds: the long poll answers at once, not at the next sync interval. */
   g_assert_cmpfloat (latency_ms, <, 5000);
+  /* The open catalogue lists it too. */
+  g_assert_true (wait_for (catalogue_lists, "Storing telefonie: wachtrij valt weg"));
   save_screenshot ("screenshot-sync-notice-1280.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-search", NULL));
 }
 
 static void
