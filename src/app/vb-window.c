@@ -481,8 +481,23 @@ dismiss_banner_action (GtkWidget  *widget,
 }
 
 
-static gboolean shows_in_banner (VbWindow *self,
-                                 VbItem   *item);
+/* An important notice that is current and not hidden for today. */
+static gboolean
+shows_in_banner (VbWindow *self,
+                 VbItem   *item)
+{
+  GSettings *settings = vb_context_get_settings (self->context);
+  g_autofree char *date = today ();
+  g_autofree char *stored = g_settings_get_string (settings, "dismissed-date");
+  g_auto(GStrv) dismissed = g_settings_get_strv (settings, "dismissed-notices");
+
+  if (!json_object_get_boolean_member_with_default (vb_item_get_fields (item), "belangrijk",
+                                                    FALSE) ||
+      !vb_item_is_published (item, g_get_real_time () / G_USEC_PER_SEC))
+    return FALSE;
+  return g_strcmp0 (stored, date) != 0 ||
+         !g_strv_contains ((const char *const *) dismissed, vb_item_get_id (item));
+}
 
 static void
 show_banner (VbWindow *self,
@@ -519,24 +534,6 @@ on_notices_loaded (GObject      *source,
 }
 
 /* ---- the sync: what changed on the server shows without a restart ---- */
-
-/* An important notice that is current and not hidden for today. */
-static gboolean
-shows_in_banner (VbWindow *self,
-                 VbItem   *item)
-{
-  GSettings *settings = vb_context_get_settings (self->context);
-  g_autofree char *date = today ();
-  g_autofree char *stored = g_settings_get_string (settings, "dismissed-date");
-  g_auto(GStrv) dismissed = g_settings_get_strv (settings, "dismissed-notices");
-
-  if (!json_object_get_boolean_member_with_default (vb_item_get_fields (item), "belangrijk",
-                                                    FALSE) ||
-      !vb_item_is_published (item, g_get_real_time () / G_USEC_PER_SEC))
-    return FALSE;
-  return g_strcmp0 (stored, date) != 0 ||
-         !g_strv_contains ((const char *const *) dismissed, vb_item_get_id (item));
-}
 
 static void
 on_notice_loaded (GObject      *source,
