@@ -195,6 +195,22 @@ try:
         "" if entry else "roles: %s" % sorted({(role(n), name(n)) for n in walk(app)})[:60])
     wait(start_ready, 30)
 
+    # The sync state in the header bar is an icon button named by the state in words (no
+    # server is set here: local content only).
+    sync_names = ("local content only", "alleen lokale inhoud")
+
+    def sync_button():
+        for n in walk(app):
+            if (role(n) in ("push button", "toggle button") and showing(n)
+                    and any(s in name(n).lower() for s in sync_names)):
+                return n
+        return None
+
+    tap(wait(sync_button, 10) is not None, "the sync status button is named by the sync state",
+        "" if sync_button() else "buttons: %s" % sorted({name(n) for n in walk(app)
+                                                         if role(n) in ("push button",
+                                                                        "toggle button")}))
+
     # Give the window keyboard focus: without a window manager, focus follows the pointer.
     if entry is not None:
         ext = entry.get_extents(Atspi.CoordType.SCREEN)
@@ -368,22 +384,6 @@ try:
                 unnamed.append("%s %r in %s" % (r, label, " < ".join(chain)))
     tap(buttons > 0 and not unnamed, "every showing interactive control has a name",
         "unnamed: %s" % unnamed if unnamed else "")
-
-    # The sync state in the header bar is an icon button named by the state in words (no
-    # server is set here: local content only).
-    sync_names = ("local content only", "alleen lokale inhoud")
-
-    def sync_button():
-        for n in walk(app):
-            if (role(n) in ("push button", "toggle button") and showing(n)
-                    and any(s in name(n).lower() for s in sync_names)):
-                return n
-        return None
-
-    tap(wait(sync_button, 10) is not None, "the sync status button is named by the sync state",
-        "" if sync_button() else "buttons: %s" % sorted({name(n) for n in walk(app)
-                                                         if role(n) in ("push button",
-                                                                        "toggle button")}))
 except TimeoutError as e:
     tap(False, str(e))
 finally:
