@@ -745,7 +745,6 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, BUILD_PODIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-  g_test_log_set_fatal_handler (vb_test_ignore_focus_out_warning, NULL);
 
   /* Everything of this run in a temporary folder: the databases and the token file. */
   tmpdir = vb_test_tmpdir ();
