@@ -803,7 +803,8 @@ on_sync_progress (VbSync     *sync,
       memset (bar + filled, ' ', 40 - filled);
       bar[40] = '\0';
       /* TRANSLATORS: a progress bar, then "4,500 / 10,044 items" */
-      g_print (_("\r[%s] %s / %s items"), bar, sdone, stotal);
+      g_print ("\r");
+      g_print (_("[%s] %s / %s items"), bar, sdone, stotal);
       run->bar_shown = TRUE;
     }
   else
@@ -974,16 +975,19 @@ cmd_sync (int    argc,
       return EXIT_DATA;
     }
   {
+    /* Numbers as strings: xgettext cannot see through G_GUINT64_FORMAT. */
     g_autofree char *applied = format_count (run.stats.items_applied);
+    g_autofree char *n_skipped = format_count (run.stats.items_skipped);
+    g_autofree char *contacts_sent = format_count (run.stats.contacts_sent);
+    g_autofree char *searches_sent = format_count (run.stats.searches_sent);
     g_autofree char *cursor = format_count (run.stats.cursor);
     g_auto(GStrv) skipped = vb_sync_dup_skipped (sync);
 
     for (guint i = 0; skipped[i] != NULL; i++)
       g_print (_("Skipped: %s\n"), skipped[i]);
-    g_print (_("Synced: %s changes applied, %" G_GUINT64_FORMAT " skipped, %" G_GUINT64_FORMAT
-               " contacts and %" G_GUINT64_FORMAT " searches uploaded (cursor %s)\n"),
-             applied, run.stats.items_skipped, run.stats.contacts_sent, run.stats.searches_sent,
-             cursor);
+    g_print (_("Synced: %s changes applied, %s skipped, %s contacts and %s searches uploaded "
+               "(cursor %s)\n"),
+             applied, n_skipped, contacts_sent, searches_sent, cursor);
   }
   return EXIT_OK;
 }

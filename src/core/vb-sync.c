@@ -845,6 +845,21 @@ status_error (Response   *resp,
 
 typedef struct
 {
+  GBytes     *body;
+  gint64      since;
+  VbSyncPage *page;
+} PageJob;
+
+static void
+page_job_free (PageJob *job)
+{
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_clear_pointer (&job->page, vb_sync_page_free);
+  g_free (job);
+}
+
+typedef struct
+{
   char        *base;       /* the server URL, without a trailing slash */
   char        *host;
   char        *token;
@@ -855,6 +870,16 @@ typedef struct
   gboolean     restarted;  /* after a 409 */
   gboolean     announced;  /* state set to syncing */
   GHashTable  *seen;       /* ids put by a full pass */
+  /* The feed is a pipeline of two stages: while page n is applied (worker thread), page n+1
+   * is fetched and parsed (main context, then another worker), so at most two pages are in
+   * memory. */
+  gint64       fetch_cursor;  /* since of the next request */
+  gboolean     fetching;      /* a request or its parsing is in flight */
+  gboolean     applying;
+  gboolean     no_more;       /* the last page parsed said more: false */
+  gboolean     need_reset;    /* a 409 waits for the pipeline to drain */
+  PageJob     *parsed;        /* parsed, waiting to be applied */
+  GError      *error;         /* the pass fails once nothing is in flight */
   VbSyncStats  stats;
   JsonArray   *batch;      /* outbox entries being sent */
   guint        batch_index;
@@ -869,6 +894,8 @@ pass_free (Pass *pass)
   g_free (pass->token);
   g_clear_pointer (&pass->seen, g_hash_table_unref);
   g_clear_pointer (&pass->batch, json_array_unref);
+  g_clear_pointer (&pass->parsed, page_job_free);
+  g_clear_error (&pass->error);
   g_free (pass);
 }
 
@@ -974,6 +1001,8 @@ prepare_thread (GTask        *task,
                                                   : 0);
 }
 
+static void drive_feed (GTask *task);
+
 static void
 on_prepared (GObject      *source,
              GAsyncResult *result,
@@ -989,7 +1018,8 @@ on_prepared (GObject      *source,
   set_outbox_size (g_task_get_source_object (task), outbox);
   if (pass->full)
     pass->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  fetch_page (g_steal_pointer (&task));
+  pass->fetch_cursor = pass->cursor;
+  drive_feed (task);
 }
 
 /* A 409: the server's database was replaced; start again from 0 and replace the content. */
@@ -1020,29 +1050,54 @@ on_reset (GObject      *source,
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
+  pass->applying = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    return pass_fail (task, g_steal_pointer (&error));
+    pass->error = g_steal_pointer (&error);
   pass->cursor = 0;
+  pass->fetch_cursor = 0;
+  pass->no_more = FALSE;
   g_clear_pointer (&pass->seen, g_hash_table_unref);
   if (pass->full)
     pass->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  fetch_page (g_steal_pointer (&task));
+  drive_feed (task);
+}
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  PageJob *job = data;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *body = g_bytes_get_data (job->body, &len);
+  gint64 start = g_get_monotonic_time ();
+
+  job->page = vb_sync_page_parse (body != NULL ? body : "", len, job->since, &error);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  if (job->page == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_debug ("Page after %" G_GINT64_FORMAT ": %u changes, %" G_GSIZE_FORMAT " bytes, parsed in "
+           "%.1f ms", job->since, job->page->n_changes, len,
+           (g_get_monotonic_time () - start) / 1000.0);
+  g_task_return_boolean (task, TRUE);
 }
 
 typedef struct
 {
-  Pass       *pass;     /* borrowed: the pass task outlives the job */
-  GBytes     *body;
-  gint64      since;
-  VbSyncPage *page;
-} PageJob;
+  Pass    *pass;   /* borrowed: the pass task outlives the job */
+  PageJob *job;
+} ApplyJob;
 
 static void
-page_job_free (PageJob *job)
+apply_job_free (ApplyJob *apply)
 {
-  g_clear_pointer (&job->body, g_bytes_unref);
-  g_clear_pointer (&job->page, vb_sync_page_free);
-  g_free (job);
+  g_clear_pointer (&apply->job, page_job_free);
+  g_free (apply);
 }
 
 static void
@@ -1052,42 +1107,30 @@ apply_thread (GTask        *task,
               GCancellable *cancellable)
 {
   VbSync *self = source;
-  PageJob *job = data;
-  Pass *pass = job->pass;
+  ApplyJob *apply = data;
+  VbSyncPage *page = apply->job->page;
+  Pass *pass = apply->pass;
   g_autoptr(GError) error = NULL;
-  g_autofree char *cursor = NULL;
-  gsize len;
-  const char *body = g_bytes_get_data (job->body, &len);
-  gint64 t0 = g_get_monotonic_time ();
-  gint64 t1;
+  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, page->cursor);
+  gint64 start = g_get_monotonic_time ();
 
-  job->page = vb_sync_page_parse (body != NULL ? body : "", len, job->since, &error);
-  t1 = g_get_monotonic_time ();
-  g_clear_pointer (&job->body, g_bytes_unref);
-  if (job->page == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  cursor = g_strdup_printf ("%" G_GINT64_FORMAT, job->page->cursor);
-  if (job->page->cursor != job->since &&
-      !vb_store_apply_changes (self->store, job->page->items,
-                               (const char *const *) job->page->deleted->pdata,
-                               job->page->lists, "sync-cursor", cursor, &error))
+  if (page->cursor != page->since &&
+      !vb_store_apply_changes (self->store, page->items,
+                               (const char *const *) page->deleted->pdata, page->lists,
+                               "sync-cursor", cursor, &error))
     {
       g_task_return_error (task, store_error (error));
       return;
     }
-  g_debug ("Page after %" G_GINT64_FORMAT ": %u changes, %" G_GSIZE_FORMAT " bytes, parsed in "
-           "%.1f ms, applied in %.1f ms", job->since, job->page->n_changes, len,
-           (t1 - t0) / 1000.0, (g_get_monotonic_time () - t1) / 1000.0);
+  g_debug ("Page after %" G_GINT64_FORMAT ": applied in %.1f ms", page->since,
+           (g_get_monotonic_time () - start) / 1000.0);
   if (pass->seen != NULL)
     {
-      for (guint i = 0; i < job->page->items->len; i++)
+      for (guint i = 0; i < page->items->len; i++)
         g_hash_table_add (pass->seen,
-                          g_strdup (vb_item_get_id (g_ptr_array_index (job->page->items, i))));
-      for (guint i = 0; job->page->deleted->pdata[i] != NULL; i++)
-        g_hash_table_remove (pass->seen, job->page->deleted->pdata[i]);
+                          g_strdup (vb_item_get_id (g_ptr_array_index (page->items, i))));
+      for (guint i = 0; page->deleted->pdata[i] != NULL; i++)
+        g_hash_table_remove (pass->seen, page->deleted->pdata[i]);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -1100,16 +1143,18 @@ on_page_applied (GObject      *source,
   g_autoptr(GTask) task = user_data;
   VbSync *self = g_task_get_source_object (task);
   Pass *pass = g_task_get_task_data (task);
-  PageJob *job = g_task_get_task_data (G_TASK (result));
-  VbSyncPage *page = job->page;
+  ApplyJob *apply = g_task_get_task_data (G_TASK (result));
+  VbSyncPage *page = apply->job->page;
   g_autoptr(GError) error = NULL;
   guint n_applied;
 
+  pass->applying = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      if (g_error_matches (error, VB_SYNC_ERROR, VB_SYNC_ERROR_PROTOCOL))
-        g_prefix_error (&error, "%s: ", pass->host);
-      return pass_fail (task, g_steal_pointer (&error));
+      g_clear_error (&pass->error);
+      pass->error = g_steal_pointer (&error);
+      drive_feed (task);
+      return;
     }
 
   n_applied = page->items->len + (page->deleted->len - 1) +
@@ -1137,13 +1182,36 @@ on_page_applied (GObject      *source,
     g_signal_emit (self, signals[SIGNAL_CHANGED], 0, n_applied);
   for (guint i = 0; i < page->notices->len; i++)
     g_signal_emit (self, signals[SIGNAL_NOTICE], 0, g_ptr_array_index (page->notices, i));
+  drive_feed (task);
+}
 
-  if (pass_cancelled (task))
-    return;
-  if (page->more)
-    fetch_page (g_steal_pointer (&task));
-  else
-    content_done (g_steal_pointer (&task));
+static void
+on_page_parsed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  PageJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  pass->fetching = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, VB_SYNC_ERROR, VB_SYNC_ERROR_PROTOCOL))
+        g_prefix_error (&error, "%s: ", pass->host);
+      if (pass->error == NULL)
+        pass->error = g_steal_pointer (&error);
+      drive_feed (task);
+      return;
+    }
+  pass->fetch_cursor = job->page->cursor;
+  pass->no_more = !job->page->more;
+  /* Steal the job from its GTask, which is freed after this callback. */
+  pass->parsed = g_new0 (PageJob, 1);
+  *pass->parsed = *job;
+  memset (job, 0, sizeof *job);
+  drive_feed (task);
 }
 
 static void
@@ -1162,30 +1230,42 @@ on_page_answer (GObject      *source,
   if (resp == NULL)
     {
       /* A page too large for memory: ask for fewer changes. */
-      if (g_error_matches (error, VB_SYNC_ERROR, VB_SYNC_ERROR_TOO_LARGE) && pass->limit > 1)
+      if (g_error_matches (error, VB_SYNC_ERROR, VB_SYNC_ERROR_TOO_LARGE) && pass->limit > 1 &&
+          pass->error == NULL)
         {
           pass->limit /= 2;
-          fetch_page (g_steal_pointer (&task));
+          fetch_page (task);
           return;
         }
-      return pass_fail (task, g_steal_pointer (&error));
+      pass->fetching = FALSE;
+      if (pass->error == NULL)
+        pass->error = g_steal_pointer (&error);
+      drive_feed (task);
+      return;
     }
   if (resp->status == SOUP_STATUS_CONFLICT && !pass->restarted)
     {
       pass->restarted = TRUE;
+      pass->fetching = FALSE;
+      pass->need_reset = TRUE;
       g_message ("The server %s has fewer changes than our cursor: syncing again from 0",
                  pass->host);
-      run_in_worker (task, reset_thread, pass, NULL, on_reset);
+      drive_feed (task);
       return;
     }
   if (resp->status != SOUP_STATUS_OK)
-    return pass_fail (task, status_error (resp, pass->host, &self->retry_after));
+    {
+      pass->fetching = FALSE;
+      if (pass->error == NULL)
+        pass->error = status_error (resp, pass->host, &self->retry_after);
+      drive_feed (task);
+      return;
+    }
 
   job = g_new0 (PageJob, 1);
-  job->pass = pass;
   job->body = g_steal_pointer (&resp->body);
-  job->since = pass->cursor;
-  run_in_worker (task, apply_thread, job, (GDestroyNotify) page_job_free, on_page_applied);
+  job->since = pass->fetch_cursor;
+  run_in_worker (task, parse_thread, job, (GDestroyNotify) page_job_free, on_page_parsed);
 }
 
 static void
@@ -1195,14 +1275,61 @@ fetch_page (GTask *task)
   Pass *pass = g_task_get_task_data (task);
   g_autofree char *url = NULL;
 
+  pass->fetching = TRUE;
   if (pass->wait > 0)
     url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%u&wait=%u",
-                           pass->base, pass->cursor, pass->limit, pass->wait);
+                           pass->base, pass->fetch_cursor, pass->limit, pass->wait);
   else
     url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%u", pass->base,
-                           pass->cursor, pass->limit);
+                           pass->fetch_cursor, pass->limit);
   http_request_async (self, "GET", url, pass->token, NULL, pass->wait > 0, MAX_PAGE_BYTES,
-                      g_task_get_cancellable (task), on_page_answer, task);
+                      g_task_get_cancellable (task), on_page_answer, g_object_ref (task));
+}
+
+/* Moves the feed's pipeline on: applies a parsed page when the store is free, fetches the next
+ * page meanwhile, and ends the content part (or the pass, on an error) once nothing is in
+ * flight, so that a page being applied is always finished first. @task is borrowed. */
+static void
+drive_feed (GTask *task)
+{
+  Pass *pass = g_task_get_task_data (task);
+  gboolean idle;
+
+  if (pass->error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    pass->error = g_error_new_literal (VB_SYNC_ERROR, VB_SYNC_ERROR_CANCELLED,
+                                       "The sync was cancelled");
+  idle = !pass->fetching && !pass->applying;
+  if (pass->error != NULL)
+    {
+      if (idle)
+        pass_fail (task, g_steal_pointer (&pass->error));
+      return;
+    }
+  if (pass->need_reset)
+    {
+      if (idle)
+        {
+          pass->need_reset = FALSE;
+          g_clear_pointer (&pass->parsed, page_job_free);
+          pass->applying = TRUE;
+          run_in_worker (task, reset_thread, pass, NULL, on_reset);
+        }
+      return;
+    }
+  if (!pass->applying && pass->parsed != NULL)
+    {
+      ApplyJob *apply = g_new0 (ApplyJob, 1);
+
+      apply->pass = pass;
+      apply->job = g_steal_pointer (&pass->parsed);
+      pass->applying = TRUE;
+      run_in_worker (task, apply_thread, apply, (GDestroyNotify) apply_job_free,
+                     on_page_applied);
+    }
+  if (!pass->fetching && pass->parsed == NULL && !pass->no_more)
+    fetch_page (task);
+  if (!pass->fetching && !pass->applying && pass->parsed == NULL && pass->no_more)
+    content_done (g_object_ref (task));
 }
 
 /* The end of a full pass: every item the server still has was put by it; remove the rest. */

@@ -98,9 +98,11 @@ gint64       vb_sync_get_outbox_size     (VbSync         *self);
  * 2 MiB; at most 100. */
 GStrv        vb_sync_dup_skipped         (VbSync         *self);
 
-/* The background loop: a pass now, then every sync-interval seconds and after each long poll
- * that returned changes; failures back off 1 s doubling to 5 min (±20 %), at least
- * Retry-After. A 401 or 403 stops the loop until the token or URL is set again. */
+/* The background loop: a pass now; then, with long-poll, a pass that opens with a wait=25
+ * request right after each successful pass (so the outbox is drained at least every 25 s), or
+ * without it a pass every sync-interval seconds. Failures back off 1 s doubling to 5 min
+ * (±20 %), at least Retry-After. A 401 or 403 stops the loop until the URL or token is set
+ * (the same token again after a 401 counts) or vb_sync_now() is called. */
 void         vb_sync_start               (VbSync         *self);
 void         vb_sync_stop                (VbSync         *self);
 /* Ctrl+R: a pass now (cancels a waiting backoff or long poll; nothing when one is running). */
