@@ -156,8 +156,33 @@ preferences_action (GSimpleAction *action,
 {
   VbApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkWindow *prefs = vb_preferences_window_new (parent, vb_context_get_settings (self->context));
+  GtkWindow *prefs = vb_preferences_window_new (parent, self->context);
 
+  gtk_window_present (prefs);
+}
+
+/* Ctrl+R: sync with the server now. */
+static void
+sync_now_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  VbApplication *self = user_data;
+
+  vb_context_sync_now (self->context);
+}
+
+/* The preferences, at the token field (after the server refused the token). */
+static void
+edit_token_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  VbApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *prefs = vb_preferences_window_new (parent, self->context);
+
+  vb_preferences_window_show_token (VB_PREFERENCES_WINDOW (prefs));
   gtk_window_present (prefs);
 }
 
@@ -198,6 +223,8 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "shortcuts", shortcuts_action },
   { "about", about_action },
+  { "sync-now", sync_now_action },
+  { "edit-token", edit_token_action },
   { "incoming-call", incoming_call_action, "s" },
 };
 

@@ -38,6 +38,7 @@ static const VbShortcut shortcuts[] = {
   { N_("Browse"), N_("Statistics"), "win.show-statistics", { "F8", NULL } },
   { N_("General"), N_("Preferences"), "app.preferences", { "<Control>comma", NULL } },
   { N_("General"), N_("Keyboard shortcuts"), "app.shortcuts", { "<Control>question", NULL } },
+  { N_("General"), N_("Sync with the server"), "app.sync-now", { "<Control>r", NULL } },
   { N_("General"), N_("Quit"), "app.quit", { "<Control>q", NULL } },
 };
 

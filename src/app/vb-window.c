@@ -16,6 +16,7 @@
 #include "vb-contacts-today.h"
 #include "vb-item-view.h"
 #include "vb-result-row.h"
+#include "vb-sync-status.h"
 #include "vb-search-page.h"
 #include "vb-stats-page.h"
 #include "vb-window.h"
@@ -29,6 +30,9 @@ struct _VbWindow
   guint            position;  /* index of the shown item in history, if any */
   GCancellable    *cancellable;
   char            *banner_id;
+  VbSyncStatus    *sync_status;
+  VbSyncStatus    *detail_sync_status;
+  AdwToast        *token_toast;   /* while the server refuses the token */
 
   AdwToastOverlay *toasts;
   GtkRevealer     *banner_revealer;
@@ -389,11 +393,24 @@ vb_window_incoming_call (VbWindow   *self,
   vb_contact_panel_new_contact (VB_CONTACT_PANEL (self->contact_panel), "telefoon", number);
 }
 
+/* A saved contact goes to the server's outbox: send it now rather than at the next pass. Not
+ * while the server refuses the token (the agent has been told) or no server is set. */
+static void
+send_contacts_now (VbWindow *self)
+{
+  VbSync *sync = vb_context_get_sync (self->context);
+  VbSyncState state = sync != NULL ? vb_sync_get_state (sync) : VB_SYNC_STATE_DISABLED;
+
+  if (state == VB_SYNC_STATE_UP_TO_DATE || state == VB_SYNC_STATE_OFFLINE)
+    vb_context_sync_now (self->context);
+}
+
 static void
 on_contact_saved (VbWindow   *self,
                   const char *uuid)
 {
   toast (self, _("Contact saved"));
+  send_contacts_now (self);
   if (self->contacts_today != NULL)
     vb_contacts_today_reload (VB_CONTACTS_TODAY (self->contacts_today));
   if (vb_contact_panel_get_n_open (VB_CONTACT_PANEL (self->contact_panel)) == 0)
@@ -470,6 +487,12 @@ vb_window_get_contact_panel (VbWindow *self)
   return self->contact_panel;
 }
 
+GtkWidget *
+vb_window_get_sync_status (VbWindow *self)
+{
+  return GTK_WIDGET (self->sync_status);
+}
+
 static char *
 today (void)
 {
@@ -505,6 +528,34 @@ dismiss_banner_action (GtkWidget  *widget,
 }
 
 
+/* An important notice that is current and not hidden for today. */
+static gboolean
+shows_in_banner (VbWindow *self,
+                 VbItem   *item)
+{
+  GSettings *settings = vb_context_get_settings (self->context);
+  g_autofree char *date = today ();
+  g_autofree char *stored = g_settings_get_string (settings, "dismissed-date");
+  g_auto(GStrv) dismissed = g_settings_get_strv (settings, "dismissed-notices");
+
+  if (!json_object_get_boolean_member_with_default (vb_item_get_fields (item), "belangrijk",
+                                                    FALSE) ||
+      !vb_item_is_published (item, g_get_real_time () / G_USEC_PER_SEC))
+    return FALSE;
+  return g_strcmp0 (stored, date) != 0 ||
+         !g_strv_contains ((const char *const *) dismissed, vb_item_get_id (item));
+}
+
+static void
+show_banner (VbWindow *self,
+             VbItem   *item)
+{
+  g_free (self->banner_id);
+  self->banner_id = g_strdup (vb_item_get_id (item));
+  gtk_label_set_label (self->banner_label, vb_item_get_title (item));
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
 static void
 on_notices_loaded (GObject      *source,
                    GAsyncResult *result,
@@ -512,31 +563,128 @@ on_notices_loaded (GObject      *source,
 {
   g_autoptr(VbWindow) self = user_data;
   g_autoptr(GPtrArray) items = vb_store_list_items_finish (VB_STORE (source), result, NULL);
-  GSettings *settings = vb_context_get_settings (self->context);
-  g_autofree char *date = today ();
-  g_autofree char *stored = g_settings_get_string (settings, "dismissed-date");
-  g_auto(GStrv) dismissed = g_settings_get_strv (settings, "dismissed-notices");
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (items == NULL)
     return;
   for (guint i = 0; i < items->len; i++)
+    if (shows_in_banner (self, g_ptr_array_index (items, i)))
+      {
+        show_banner (self, g_ptr_array_index (items, i));
+        return;
+      }
+  /* Read again after a sync: a notice that was withdrawn or ended goes. */
+  if (self->banner_id != NULL)
     {
-      VbItem *item = g_ptr_array_index (items, i);
-      JsonObject *fields = vb_item_get_fields (item);
+      g_clear_pointer (&self->banner_id, g_free);
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+    }
+}
 
-      if (!json_object_get_boolean_member_with_default (fields, "belangrijk", FALSE) ||
-          !vb_item_is_published (item, now))
-        continue;
-      if (g_strcmp0 (stored, date) == 0 &&
-          g_strv_contains ((const char *const *) dismissed, vb_item_get_id (item)))
-        continue;
-      g_free (self->banner_id);
-      self->banner_id = g_strdup (vb_item_get_id (item));
-      gtk_label_set_label (self->banner_label, vb_item_get_title (item));
-      gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+/* ---- the sync: what changed on the server shows without a restart ---- */
+
+static void
+on_notice_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VbWindow) self = user_data;
+  g_autoptr(VbItem) item = vb_store_get_item_finish (VB_STORE (source), result, NULL);
+
+  if (item == NULL || vb_item_get_kind (item) != VB_ITEM_NOTICE)
+    return;
+  if (shows_in_banner (self, item))
+    show_banner (self, item);
+  else if (vb_item_is_published (item, g_get_real_time () / G_USEC_PER_SEC))
+    {
+      /* Translators: %s is the title of a notice that just came in from the server */
+      g_autofree char *text = g_strdup_printf (_("New notice: %s"), vb_item_get_title (item));
+
+      toast (self, text);
+    }
+}
+
+/* A notice published on the server reaches the screen at once (the long poll brings it within
+ * seconds), before the lists are read again. */
+static void
+on_sync_notice (VbWindow   *self,
+                const char *id)
+{
+  vb_store_get_item_async (vb_context_get_store (self->context), id, NULL, on_notice_loaded,
+                           g_object_ref (self));
+}
+
+static void
+on_open_item_reloaded (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(VbWindow) self = user_data;
+  g_autoptr(VbItem) item = vb_store_get_item_finish (VB_STORE (source), result, NULL);
+  VbItem *shown = vb_item_view_get_item (self->item_view);
+
+  /* Gone from the server: it stays on screen until the agent moves on. */
+  if (item == NULL || shown == NULL ||
+      !g_str_equal (vb_item_get_id (item), vb_item_get_id (shown)) ||
+      json_object_equal (vb_item_get_fields (item), vb_item_get_fields (shown)))
+    return;
+  g_debug ("The open answer %s changed: shown again", vb_item_get_id (item));
+  vb_item_view_replace_item (self->item_view, item);
+}
+
+static void
+on_content_changed (VbWindow *self)
+{
+  VbItem *shown = vb_item_view_get_item (self->item_view);
+
+  vb_search_page_refresh (VB_SEARCH_PAGE (self->search_page));
+  vb_catalogue_page_reload (VB_CATALOGUE_PAGE (self->catalogue_page));
+  vb_store_list_items_async (vb_context_get_store (self->context), VB_ITEM_NOTICE, TRUE, NULL,
+                             on_notices_loaded, g_object_ref (self));
+  if (shown != NULL)
+    vb_store_get_item_async (vb_context_get_store (self->context), vb_item_get_id (shown), NULL,
+                             on_open_item_reloaded, g_object_ref (self));
+}
+
+/* A refused token is told once per refusal, with the way to fix it, until it is fixed. */
+static void
+on_sync_state (VbWindow *self)
+{
+  VbSync *sync = vb_context_get_sync (self->context);
+  AdwToast *refused;
+
+  if (vb_sync_get_state (sync) != VB_SYNC_STATE_ERROR ||
+      vb_sync_get_error_code (sync) != VB_SYNC_ERROR_UNAUTHORIZED)
+    {
+      /* Another pass is under way (a new token, Ctrl+R): the refusal is old news. */
+      if (self->token_toast != NULL && vb_sync_get_state (sync) != VB_SYNC_STATE_SYNCING)
+        adw_toast_dismiss (self->token_toast);
       return;
     }
+  if (self->token_toast != NULL)
+    return;
+  refused = adw_toast_new (vb_sync_error_to_text (VB_SYNC_ERROR_UNAUTHORIZED));
+  adw_toast_set_priority (refused, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (refused, 0);
+  adw_toast_set_button_label (refused, _("_Enter Token…"));
+  adw_toast_set_action_name (refused, "app.edit-token");
+  self->token_toast = refused;
+  g_object_add_weak_pointer (G_OBJECT (refused), (gpointer *) &self->token_toast);
+  adw_toast_overlay_add_toast (self->toasts, refused);
+  vb_a11y_label_icon_buttons (GTK_WIDGET (self->toasts), _("Dismiss"));
+}
+
+static void
+setup_sync (VbWindow *self)
+{
+  VbSync *sync = vb_context_get_sync (self->context);
+
+  g_signal_connect_object (self->context, "content-changed", G_CALLBACK (on_content_changed),
+                           self, G_CONNECT_SWAPPED);
+  if (sync == NULL)
+    return;
+  g_signal_connect_object (sync, "notice", G_CALLBACK (on_sync_notice), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "notify::state", G_CALLBACK (on_sync_state), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -546,6 +694,7 @@ on_context_ready (VbWindow *self)
     return;
   vb_item_view_set_store (self->item_view, vb_context_get_store (self->context));
   setup_contacts (self);
+  setup_sync (self);
   vb_store_list_items_async (vb_context_get_store (self->context), VB_ITEM_NOTICE, TRUE, NULL,
                              on_notices_loaded, g_object_ref (self));
 }
@@ -582,6 +731,9 @@ vb_window_constructed (GObject *object)
   if (vb_context_is_ready (self->context))
     on_context_ready (self);
 
+  vb_sync_status_set_context (self->sync_status, self->context);
+  vb_sync_status_set_context (self->detail_sync_status, self->context);
+
   update_history_actions (self);
   gtk_window_set_focus (GTK_WINDOW (self), self->search_page);
   gtk_widget_grab_focus (self->search_page);
@@ -605,6 +757,9 @@ vb_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->token_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->token_toast), (gpointer *) &self->token_toast);
+  self->token_toast = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), VB_TYPE_WINDOW);
 
   G_OBJECT_CLASS (vb_window_parent_class)->dispose (object);
@@ -658,6 +813,7 @@ vb_window_class_init (VbWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VB_TYPE_ITEM_VIEW);
+  g_type_ensure (VB_TYPE_SYNC_STATUS);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/vraagbaak/Vraagbaak/vb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VbWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, banner_revealer);
@@ -671,6 +827,8 @@ vb_window_class_init (VbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VbWindow, detail_title);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, item_view);
   gtk_widget_class_bind_template_child (widget_class, VbWindow, contact_flap);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, sync_status);
+  gtk_widget_class_bind_template_child (widget_class, VbWindow, detail_sync_status);
   gtk_widget_class_bind_template_callback (widget_class, on_item_view_open_item);
   gtk_widget_class_bind_template_callback (widget_class, on_item_view_copied);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded);

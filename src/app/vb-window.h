@@ -23,5 +23,6 @@ GtkWidget *vb_window_get_item_view   (VbWindow       *self);
 GtkWidget *vb_window_get_contact_panel (VbWindow     *self);
 void       vb_window_incoming_call   (VbWindow       *self,
                                       const char     *number);
+GtkWidget *vb_window_get_sync_status (VbWindow       *self);
 
 G_END_DECLS

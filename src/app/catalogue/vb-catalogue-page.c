@@ -42,6 +42,7 @@ struct _VbCataloguePage
   char              *notice_signature;  /* which notices show where, to skip needless rebuilds */
   gboolean           focus_pending;
   gboolean           disposed;
+  gboolean           reloading;         /* keep the lists on screen while they load again */
 
   GtkWidget         *box;
   GtkButton         *back_button;
@@ -687,14 +688,16 @@ maybe_load (VbCataloguePage *self)
   if (self->products_state == LOAD_NONE)
     {
       self->products_state = LOAD_BUSY;
-      gtk_stack_set_visible_child_name (self->products_stack, "loading");
+      if (!self->reloading)
+        gtk_stack_set_visible_child_name (self->products_stack, "loading");
       vb_store_list_items_async (store, VB_ITEM_PRODUCT, TRUE, self->cancellable,
                                  on_products_loaded, g_object_ref (self));
     }
   if (self->notices_state == LOAD_NONE)
     {
       self->notices_state = LOAD_BUSY;
-      gtk_stack_set_visible_child_name (self->notices_stack, "loading");
+      if (!self->reloading)
+        gtk_stack_set_visible_child_name (self->notices_stack, "loading");
       vb_store_list_items_async (store, VB_ITEM_NOTICE, TRUE, self->cancellable,
                                  on_notices_loaded, g_object_ref (self));
     }
@@ -998,6 +1001,24 @@ vb_catalogue_page_show_notices (VbCataloguePage *self)
 }
 
 /* Which products state shows: loading, list, empty, no-match or error (for tests). */
+/* The content changed (a sync): read the lists again, now when the page shows, else the next
+ * time it does. The rows shown stay until the new ones are there. */
+void
+vb_catalogue_page_reload (VbCataloguePage *self)
+{
+  g_return_if_fail (VB_IS_CATALOGUE_PAGE (self));
+
+  if (self->disposed || !vb_context_is_ready (self->context))
+    return;
+  if (self->products_state == LOAD_DONE)
+    self->products_state = LOAD_NONE;
+  if (self->notices_state == LOAD_DONE)
+    self->notices_state = LOAD_NONE;
+  self->reloading = TRUE;
+  maybe_load (self);
+  self->reloading = FALSE;
+}
+
 const char *
 vb_catalogue_page_get_state (VbCataloguePage *self)
 {

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (VbCataloguePage, vb_catalogue_page, VB, CATALOGUE_PAGE, Gt
 GtkWidget  *vb_catalogue_page_new            (VbContext       *context);
 void        vb_catalogue_page_show_products  (VbCataloguePage *self);
 void        vb_catalogue_page_show_notices   (VbCataloguePage *self);
+void        vb_catalogue_page_reload         (VbCataloguePage *self);
 const char *vb_catalogue_page_get_state      (VbCataloguePage *self);
 
 G_END_DECLS

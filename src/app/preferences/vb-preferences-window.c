@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "vb-context.h"
 #include "vb-preferences-window.h"
 
 /* How long the server address must stay unchanged before it is checked and stored. */
@@ -21,6 +22,8 @@ struct _VbPreferencesWindow
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
+  VbContext            *context;       /* NULL: no token rows (no sync to give it to) */
+  GCancellable         *cancellable;
   guint                 server_url_timeout;
   gboolean              updating_server_url;
 
@@ -33,11 +36,17 @@ struct _VbPreferencesWindow
   AdwActionRow         *server_url_error_row;
   AdwActionRow         *sync_interval_row;
   GtkSpinButton        *sync_interval_spin;
+  AdwActionRow         *sync_now_row;
+  AdwPreferencesGroup  *token_group;
+  AdwPasswordEntryRow  *token_row;
+  AdwActionRow         *token_saved_row;
+  AdwActionRow         *token_place_row;
 };
 
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_CONTEXT,
   N_PROPS
 };
 
@@ -363,6 +372,108 @@ on_server_url_setting_changed (VbPreferencesWindow *self)
   show_server_url_error (self, NULL);
 }
 
+/* Token: saved through the context's token store, never shown back */
+
+static void
+update_token_rows (VbPreferencesWindow *self)
+{
+  gboolean has_token = vb_context_get_has_token (self->context);
+  gboolean secure = vb_token_store_is_secure (vb_context_get_token_store (self->context));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->token_saved_row), has_token);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row),
+                                 has_token ? _("New token") : _("Token"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_place_row),
+                                 secure ? _("Kept in your session’s keyring")
+                                        : _("No keyring available: the token is kept in a file "
+                                            "only you can read"));
+  adw_action_row_set_icon_name (self->token_place_row,
+                                secure ? "channel-secure-symbolic" : "channel-insecure-symbolic");
+}
+
+static void
+on_token_stored (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VbPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vb_context_store_token_finish (VB_CONTEXT (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The details name the file or the keyring, never the token. */
+      g_warning ("Cannot save the server token: %s", error->message);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("The token could not be saved")));
+    }
+  else
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                      adw_toast_new (_("Token saved")));
+  update_token_rows (self);
+}
+
+static void
+on_token_apply (AdwEntryRow         *row,
+                VbPreferencesWindow *self)
+{
+  g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  /* The token belongs to the address in the field, also when it was typed just now. */
+  commit_server_url (self);
+  /* Out of the field at once: a token is never on screen longer than needed. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  if (*token == '\0')
+    return;
+  vb_context_store_token_async (self->context, token, self->cancellable, on_token_stored,
+                                g_object_ref (self));
+}
+
+static void
+on_token_cleared (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VbPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vb_context_clear_token_finish (VB_CONTEXT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_warning ("Cannot remove the server token: %s", error->message);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("The token could not be removed")));
+    }
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    update_token_rows (self);
+}
+
+static void
+on_token_remove_clicked (VbPreferencesWindow *self)
+{
+  vb_context_clear_token_async (self->context, self->cancellable, on_token_cleared,
+                                g_object_ref (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
+}
+
+/**
+ * vb_preferences_window_show_token:
+ * @self: a preferences window
+ *
+ * Shows the server page with the keyboard in the token field (after the server refused the
+ * token).
+ */
+void
+vb_preferences_window_show_token (VbPreferencesWindow *self)
+{
+  g_return_if_fail (VB_IS_PREFERENCES_WINDOW (self));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (self), "server");
+  if (self->context != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
+}
+
 /* GObject */
 
 static void
@@ -393,6 +504,19 @@ vb_preferences_window_constructed (GObject *object)
   g_settings_bind_with_mapping (self->settings, "server-url", self->sync_interval_row, "sensitive",
                                 G_SETTINGS_BIND_GET, has_server_get_mapping, NULL, NULL, NULL);
 
+  g_settings_bind_with_mapping (self->settings, "server-url", self->sync_now_row, "sensitive",
+                                G_SETTINGS_BIND_GET, has_server_get_mapping, NULL, NULL, NULL);
+  if (self->context != NULL)
+    {
+      g_settings_bind_with_mapping (self->settings, "server-url", self->token_group, "sensitive",
+                                    G_SETTINGS_BIND_GET, has_server_get_mapping, NULL, NULL,
+                                    NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->token_group), TRUE);
+      g_signal_connect_object (self->context, "notify::has-token",
+                               G_CALLBACK (update_token_rows), self, G_CONNECT_SWAPPED);
+      update_token_rows (self);
+    }
+
   load_server_url (self);
   g_settings_bind_writable (self->settings, "server-url", self->server_url_row, "sensitive", FALSE);
   g_signal_connect_swapped (self->settings, "changed::server-url",
@@ -407,6 +531,7 @@ vb_preferences_window_dispose (GObject *object)
   /* Closed while the agent was still typing: keep a valid address. */
   if (self->server_url_timeout != 0)
     commit_server_url (self);
+  g_cancellable_cancel (self->cancellable);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
@@ -421,6 +546,8 @@ vb_preferences_window_finalize (GObject *object)
   VbPreferencesWindow *self = VB_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (vb_preferences_window_parent_class)->finalize (object);
 }
@@ -437,6 +564,9 @@ vb_preferences_window_get_property (GObject    *object,
     {
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
+      break;
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -455,6 +585,9 @@ vb_preferences_window_set_property (GObject      *object,
     {
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
+      break;
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -477,6 +610,10 @@ vb_preferences_window_class_init (VbPreferencesWindowClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The context whose sync gets the token; without one the token rows stay hidden. */
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, VB_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -491,6 +628,13 @@ vb_preferences_window_class_init (VbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VbPreferencesWindow, server_url_error_row);
   gtk_widget_class_bind_template_child (widget_class, VbPreferencesWindow, sync_interval_row);
   gtk_widget_class_bind_template_child (widget_class, VbPreferencesWindow, sync_interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, VbPreferencesWindow, sync_now_row);
+  gtk_widget_class_bind_template_child (widget_class, VbPreferencesWindow, token_group);
+  gtk_widget_class_bind_template_child (widget_class, VbPreferencesWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, VbPreferencesWindow, token_saved_row);
+  gtk_widget_class_bind_template_child (widget_class, VbPreferencesWindow, token_place_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_token_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_token_remove_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_text_scale_input);
   gtk_widget_class_bind_template_callback (widget_class, on_text_scale_output);
   gtk_widget_class_bind_template_callback (widget_class, on_server_url_changed);
@@ -503,6 +647,7 @@ vb_preferences_window_init (VbPreferencesWindow *self)
   GtkEventController *focus;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   focus = gtk_event_controller_focus_new ();
   g_signal_connect (focus, "leave", G_CALLBACK (on_server_url_focus_leave), self);
@@ -512,22 +657,23 @@ vb_preferences_window_init (VbPreferencesWindow *self)
 /**
  * vb_preferences_window_new:
  * @parent: (nullable): the window to keep the preferences on top of
- * @settings: the application settings
+ * @context: the application's context: its settings, and the sync that gets the token
  *
  * Returns: (transfer none): a new modal preferences window; present it, it destroys itself
  *   when closed.
  */
 GtkWindow *
 vb_preferences_window_new (GtkWindow *parent,
-                           GSettings *settings)
+                           VbContext *context)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (VB_IS_CONTEXT (context), NULL);
 
   return g_object_new (VB_TYPE_PREFERENCES_WINDOW,
                        "application", parent ? gtk_window_get_application (parent) : NULL,
                        "transient-for", parent,
                        "modal", TRUE,
-                       "settings", settings,
+                       "settings", vb_context_get_settings (context),
+                       "context", context,
                        NULL);
 }

@@ -31,6 +31,8 @@ struct _VbItemView
 
   GtkStack   *stack;
   GtkScrolledWindow *scroller;
+  double             restore_value;  /* scroll position to restore after a replace */
+  guint              restore_id;
   GtkLabel   *badge;
   GtkLabel   *meta;
   GtkLabel   *title;
@@ -427,6 +429,35 @@ vb_item_view_set_item (VbItemView *self,
   gtk_stack_set_visible_child_name (self->stack, "item");
 }
 
+static gboolean
+restore_scroll (gpointer user_data)
+{
+  VbItemView *self = user_data;
+
+  self->restore_id = 0;
+  /* Text views put into a view already on screen, without focus moving into them, keep a
+   * height of 0 in GTK 4.8 until something measures again. */
+  gtk_widget_queue_resize (GTK_WIDGET (self->content));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller),
+                            self->restore_value);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows a newer version of the item on screen (a sync changed it) where the reader was: the
+ * scroll position is kept (restored once the new text is laid out). */
+void
+vb_item_view_replace_item (VbItemView *self,
+                           VbItem     *item)
+{
+  g_return_if_fail (VB_IS_ITEM_VIEW (self));
+
+  self->restore_value =
+    gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
+  vb_item_view_set_item (self, item);
+  if (self->restore_id == 0)
+    self->restore_id = g_idle_add_full (GDK_PRIORITY_REDRAW + 10, restore_scroll, self, NULL);
+}
+
 VbItem *
 vb_item_view_get_item (VbItemView *self)
 {
@@ -597,6 +628,7 @@ vb_item_view_dispose (GObject *object)
 {
   VbItemView *self = VB_ITEM_VIEW (object);
 
+  g_clear_handle_id (&self->restore_id, g_source_remove);
   g_clear_object (&self->item);
   g_clear_object (&self->store);
   g_cancellable_cancel (self->cancellable);

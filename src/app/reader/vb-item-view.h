@@ -19,6 +19,8 @@ void       vb_item_view_set_store      (VbItemView *self,
                                         VbStore    *store);
 void       vb_item_view_set_item       (VbItemView *self,
                                         VbItem     *item);
+void       vb_item_view_replace_item   (VbItemView *self,
+                                        VbItem     *item);
 VbItem    *vb_item_view_get_item       (VbItemView *self);
 gboolean   vb_item_view_show_section   (VbItemView *self,
                                         guint       number);

@@ -405,9 +405,13 @@ on_notices_loaded (GObject      *source,
   g_autoptr(GPtrArray) items = vb_store_list_items_finish (VB_STORE (source), result, NULL);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint shown = 0;
+  GtkWidget *child;
 
   if (items == NULL || self->notices == NULL)
     return;
+  /* Loaded again after a sync: the list is replaced, not added to. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->notices))) != NULL)
+    gtk_list_box_remove (self->notices, child);
   for (guint i = 0; i < items->len; i++)
     if (vb_item_is_published (g_ptr_array_index (items, i), now))
       {
@@ -697,6 +701,21 @@ vb_search_page_set_text (VbSearchPage *self,
 }
 
 /* The current results, a list model of VbSearchHit (for tests and the window). */
+/* The content changed (a sync): the shown query runs again and the start page's lists are
+ * read again; the query, the filters and the focus stay. */
+void
+vb_search_page_refresh (VbSearchPage *self)
+{
+  g_return_if_fail (VB_IS_SEARCH_PAGE (self));
+
+  if (!vb_context_is_ready (self->context))
+    return;
+  self->most_used_loaded = 0;
+  vb_store_list_items_async (vb_context_get_store (self->context), VB_ITEM_NOTICE, TRUE, NULL,
+                             on_notices_loaded, g_object_ref (self));
+  run_search (self);
+}
+
 GListModel *
 vb_search_page_get_results (VbSearchPage *self)
 {

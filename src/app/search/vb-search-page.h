@@ -17,6 +17,7 @@ GtkWidget  *vb_search_page_new           (VbContext    *context);
 void        vb_search_page_focus_entry   (VbSearchPage *self);
 void        vb_search_page_set_text      (VbSearchPage *self,
                                           const char   *text);
+void        vb_search_page_refresh       (VbSearchPage *self);
 GListModel *vb_search_page_get_results   (VbSearchPage *self);
 const char *vb_search_page_get_state     (VbSearchPage *self);
 

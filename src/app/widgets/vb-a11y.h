@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 void vb_a11y_label_drop_down (GtkDropDown *drop_down,
                               const char  *label);
 
+void vb_a11y_label_menu_button (GtkMenuButton *button,
+                                const char    *label);
+
 void vb_a11y_label_icon_buttons (GtkWidget   *root,
                                  const char  *label);
 
