@@ -1777,7 +1777,11 @@ pass_finish (VbSync        *self,
     }
   if (local->domain != VB_SYNC_ERROR)
     {
-      GError *wrapped = g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_STORE, "%s", local->message);
+      /* A pass cancelled for Ctrl+R or a new token is not a failure of the store. */
+      GError *wrapped = g_error_new (VB_SYNC_ERROR,
+                                     g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ?
+                                     VB_SYNC_ERROR_CANCELLED : VB_SYNC_ERROR_STORE,
+                                     "%s", local->message);
 
       g_clear_error (&local);
       local = wrapped;
