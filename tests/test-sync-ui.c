@@ -21,6 +21,7 @@
 #include "vb-preferences-window.h"
 #include "vb-rich-text.h"
 #include "vb-search-page.h"
+#include "vb-stats-page.h"
 #include "vb-sync-status.h"
 #include "vb-window.h"
 #include "vb-fake-server.h"
@@ -622,6 +623,50 @@ test_words (void)
   g_assert_cmpstr (vb_sync_error_to_text (VB_SYNC_ERROR_OFFLINE), ==, _("Server not reachable"));
 }
 
+
+static gboolean
+stats_page_idle (gpointer data)
+{
+  return !vb_stats_page_is_busy (data) && vb_stats_page_get_figures (data) != NULL;
+}
+
+/* A supervisor with a server sees the figures of all agents from GET /api/v1/stats; when the
+ * server cannot give them, this workstation's own, and the source says which. */
+static void
+test_server_stats (void)
+{
+  GSettings *settings = vb_context_get_settings (context);
+  VbStatsPage *page = VB_STATS_PAGE (vb_window_get_stats_page (window));
+  JsonObject *figures;
+
+  vb_fake_server_set_stats (server, "{\"schema\": 1, \"contacts\": 4711, \"contacts_kcc\": 4000,"
+                                    " \"kcc_share\": 0.849, \"per_hour\": [], \"per_day\": []}");
+  g_settings_set_string (settings, "role", "supervisor");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-statistics", NULL));
+  g_assert_true (wait_for (stats_page_idle, page));
+  figures = vb_stats_page_get_figures (page);
+  g_assert_cmpint (json_object_get_int_member (figures, "contacts"), ==, 4711);
+  g_assert_cmpstr (vb_stats_page_get_source (page), ==, _("All agents (server)"));
+
+  /* The server refuses (a token without the supervisor role): the page falls back. */
+  vb_fake_server_add_fault (server, "/api/v1/stats", 0, 1, VB_FAKE_STATUS, 403, 0);
+  vb_stats_page_refresh (page);
+  g_assert_true (wait_for (stats_page_idle, page));
+  figures = vb_stats_page_get_figures (page);
+  g_assert_cmpint (json_object_get_int_member (figures, "contacts"), !=, 4711);
+  g_assert_cmpstr (vb_stats_page_get_source (page), ==,
+                   _("This workstation (the figures of all agents are not available)"));
+
+  /* Not a supervisor: only this workstation, never the server. */
+  g_settings_set_string (settings, "role", "medewerker");
+  vb_stats_page_refresh (page);
+  g_assert_true (wait_for (stats_page_idle, page));
+  g_assert_cmpint (json_object_get_int_member (vb_stats_page_get_figures (page), "contacts"),
+                   !=, 4711);
+  g_assert_cmpstr (vb_stats_page_get_source (page), !=, _("All agents (server)"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+}
+
 static GtkWindow *
 find_preferences (void)
 {
@@ -778,6 +823,7 @@ main (int    argc,
   g_test_add_func ("/sync-ui/open-item-follows", test_open_item_follows);
   g_test_add_func ("/sync-ui/ctrl-r", test_ctrl_r);
   g_test_add_func ("/sync-ui/busy", test_busy);
+  g_test_add_func ("/sync-ui/server-stats", test_server_stats);
   g_test_add_func ("/sync-ui/unauthorized", test_unauthorized);
   g_test_add_func ("/sync-ui/offline", test_offline);
 

@@ -59,6 +59,7 @@ struct _VbFakeServer
   GHashTable   *contacts;   /* uuid -> Contact */
   GHashTable   *searches;   /* id set */
   GPtrArray    *hanging;    /* SoupServerMessage paused forever */
+  char         *stats_json; /* the answer of GET /api/v1/stats */
 };
 
 static void
@@ -504,7 +505,15 @@ on_request (SoupServer        *server,
   else if (strcmp (path, "/api/v1/searches") == 0)
     handle_searches (self, msg);
   else if (strcmp (path, "/api/v1/stats") == 0)
-    set_json (msg, SOUP_STATUS_OK, "{\"contacts\": {\"total\": 0}}");
+    {
+      g_autofree char *stats = NULL;
+
+      g_mutex_lock (&self->lock);
+      stats = g_strdup (self->stats_json != NULL ? self->stats_json
+                                                 : "{\"schema\": 1, \"contacts\": 0}");
+      g_mutex_unlock (&self->lock);
+      set_json (msg, SOUP_STATUS_OK, stats);
+    }
   else
     set_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", 0);
   g_free (fault);
@@ -613,6 +622,7 @@ vb_fake_server_free (VbFakeServer *self)
   g_cond_clear (&self->cond);
   g_clear_object (&self->certificate);
   g_free (self->token);
+  g_free (self->stats_json);
   g_free (self->url);
   g_free (self);
 }
@@ -648,6 +658,17 @@ vb_fake_server_set_delay (VbFakeServer *self,
 {
   g_mutex_lock (&self->lock);
   self->delay_ms = delay_ms;
+  g_mutex_unlock (&self->lock);
+}
+
+/* What GET /api/v1/stats answers from now on (JSON in the schema of docs/statistics.md). */
+void
+vb_fake_server_set_stats (VbFakeServer *self,
+                          const char   *stats_json)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->stats_json);
+  self->stats_json = g_strdup (stats_json);
   g_mutex_unlock (&self->lock);
 }
 

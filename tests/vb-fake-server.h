@@ -31,6 +31,8 @@ void          vb_fake_server_set_token    (VbFakeServer *self,
 /* At most this many changes per page, whatever the client asks (default 1000). */
 void          vb_fake_server_set_page_size (VbFakeServer *self,
                                             guint         page_size);
+void          vb_fake_server_set_stats    (VbFakeServer *self,
+                                           const char   *stats_json);
 void          vb_fake_server_set_delay    (VbFakeServer *self,
                                            guint         delay_ms);
 /* Appends one change (JSON without "seq"); returns its seq. */

@@ -1327,17 +1327,28 @@ vb_stats_unused_items (JsonObject *stats,
                        GPtrArray  *item_ids)
 {
   g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonArray *answers, *unused = json_array_new ();
+  JsonNode *node;
+  JsonArray *answers, *unused;
 
   g_return_if_fail (stats != NULL);
 
-  answers = json_object_get_array_member (stats, "answers");
-  for (guint i = 0; answers != NULL && i < json_array_get_length (answers); i++)
+  /* Figures from a server are untrusted: without a list of answers nothing can be said. */
+  node = json_object_get_member (stats, "answers");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  answers = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (answers); i++)
     {
-      JsonObject *a = json_array_get_object_element (answers, i);
+      JsonNode *el = json_array_get_element (answers, i);
+      JsonNode *item;
 
-      g_hash_table_add (used, (gpointer) json_object_get_string_member (a, "item"));
+      if (!JSON_NODE_HOLDS_OBJECT (el))
+        continue;
+      item = json_object_get_member (json_node_get_object (el), "item");
+      if (item != NULL && json_node_get_value_type (item) == G_TYPE_STRING)
+        g_hash_table_add (used, (gpointer) json_node_get_string (item));
     }
+  unused = json_array_new ();
   for (guint i = 0; item_ids != NULL && i < item_ids->len; i++)
     {
       const char *id = g_ptr_array_index (item_ids, i);

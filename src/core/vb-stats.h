@@ -62,7 +62,8 @@ JsonObject *vb_stats_compute_for_agent_finish (VbContactStore      *contacts,
                                                GError             **error);
 
 /* Sets the member "unused_items" of @stats: the ids in @item_ids (const char *, the content's
- * VACs and products) that no question of the period used, in the order given. */
+ * VACs and products) that no question of the period used, in the order given. Without an
+ * "answers" array in @stats (figures from a server that lack it) nothing is set. */
 void        vb_stats_unused_items   (JsonObject          *stats,
                                      GPtrArray           *item_ids);
 

@@ -820,25 +820,113 @@ show_error (VbStatsPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
 }
 
-/* The one place the figures are computed. @agent is NULL for a supervisor (every contact of
- * this workstation) and the agent's name for everyone else, who sees only their own contacts
- * (the search log is anonymous: its figures are everyone's). Figures from elsewhere (the
- * server's GET /api/v1/stats) would be fetched here too, with their own source label. */
+/* The one place the figures are computed. @agent is NULL for a supervisor and the agent's
+ * name for everyone else, who sees only their own contacts on this workstation (the search
+ * log is anonymous: its figures are everyone's). Only a @supervisor with a server (and a token)
+ * gets the figures of all agents from its GET /api/v1/stats; when the server cannot answer,
+ * this workstation's figures, and the source says so. */
+typedef struct
+{
+  gint64  from, to;
+  char   *agent;
+} Compute;
+
+static void
+compute_free (Compute *compute)
+{
+  g_free (compute->agent);
+  g_free (compute);
+}
+
+static void
+compute_locally (GTask *task);
+
+static void
+on_local_computed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JsonObject *stats = vb_stats_compute_for_agent_finish (VB_CONTACT_STORE (source), result,
+                                                         &error);
+
+  if (stats == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stats, (GDestroyNotify) json_object_unref);
+}
+
+static void
+compute_locally (GTask *task)
+{
+  VbStatsPage *self = g_task_get_source_object (task);
+  Compute *compute = g_task_get_task_data (task);
+
+  vb_stats_compute_for_agent_async (vb_context_get_contacts (self->context),
+                                    vb_contact_lists_get_kcc_outcomes (self->lists),
+                                    compute->from, compute->to, compute->agent,
+                                    g_task_get_cancellable (task), on_local_computed, task);
+}
+
+static void
+on_server_stats (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VbStatsPage *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  JsonObject *stats = vb_sync_fetch_stats_finish (VB_SYNC (source), result, &error);
+
+  if (stats != NULL)
+    {
+      g_task_return_pointer (task, stats, (GDestroyNotify) json_object_unref);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, VB_SYNC_ERROR, VB_SYNC_ERROR_CANCELLED))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", error->message);
+      return;
+    }
+  g_free (self->pending_source);
+  self->pending_source = g_strdup (_("This workstation (the figures of all agents are not available)"));
+  compute_locally (g_steal_pointer (&task));
+}
+
 static void
 compute_async (VbStatsPage         *self,
+               const char          *from_date,
+               const char          *to_date,
                gint64               from,
                gint64               to,
+               gboolean             supervisor,
                const char          *agent,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Compute *compute = g_new0 (Compute, 1);
+  VbSync *sync = vb_context_get_sync (self->context);
+  const char *server = sync != NULL ? vb_sync_get_server_url (sync) : NULL;
+
+  compute->from = from;
+  compute->to = to;
+  compute->agent = g_strdup (agent);
+  g_task_set_task_data (task, compute, (GDestroyNotify) compute_free);
   g_free (self->pending_source);
+  if (supervisor && server != NULL && *server != '\0' &&
+      vb_context_get_has_token (self->context))
+    {
+      self->pending_source = g_strdup (_("All agents (server)"));
+      vb_sync_fetch_stats_async (sync, from_date, to_date, cancellable, on_server_stats, task);
+      return;
+    }
   self->pending_source = g_strdup (agent == NULL ? _("This workstation")
                                                  : _("Your own contacts on this workstation"));
-  vb_stats_compute_for_agent_async (vb_context_get_contacts (self->context),
-                                    vb_contact_lists_get_kcc_outcomes (self->lists), from, to,
-                                    agent, cancellable, callback, user_data);
+  compute_locally (task);
 }
 
 static JsonObject *
@@ -846,8 +934,7 @@ compute_finish (VbStatsPage   *self,
                 GAsyncResult  *result,
                 GError       **error)
 {
-  return vb_stats_compute_for_agent_finish (vb_context_get_contacts (self->context), result,
-                                            error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -1015,7 +1102,8 @@ maybe_compute (VbStatsPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  compute_async (self, from, to, agent, self->cancellable, on_computed, g_object_ref (self));
+  compute_async (self, from_date, to_date, from, to, g_str_equal (role, "supervisor"), agent,
+                 self->cancellable, on_computed, g_object_ref (self));
 }
 
 /* Computes the chosen period again (the contact log grows while the page is open). */
@@ -1583,6 +1671,14 @@ vb_stats_page_get_figures (VbStatsPage *self)
   g_return_val_if_fail (VB_IS_STATS_PAGE (self), NULL);
 
   return self->stats;
+}
+
+const char *
+vb_stats_page_get_source (VbStatsPage *self)
+{
+  g_return_val_if_fail (VB_IS_STATS_PAGE (self), NULL);
+
+  return self->source;
 }
 
 /* TRUE while figures are being computed (or what they need is being read). */

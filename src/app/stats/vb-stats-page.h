@@ -23,6 +23,8 @@ void        vb_stats_page_set_figures   (VbStatsPage *self,
                                          JsonObject  *stats,
                                          const char  *source_label);
 JsonObject *vb_stats_page_get_figures   (VbStatsPage *self);
+/* Where the shown figures come from, in words ("This workstation", "All agents (server)"). */
+const char *vb_stats_page_get_source    (VbStatsPage *self);
 gboolean    vb_stats_page_is_busy       (VbStatsPage *self);
 char       *vb_stats_page_dup_csv       (VbStatsPage *self);
 void        vb_stats_page_save          (VbStatsPage *self,
