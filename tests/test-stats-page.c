@@ -733,22 +733,27 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
-/* The first chart's “Table” toggle (drop-downs and menu buttons have toggle buttons inside). */
-static GtkWidget *
-find_table_toggle (GtkWidget *widget)
+/* Opens every chart's “Table” toggle (drop-downs and menu buttons have toggle buttons
+ * inside); returns how many. */
+static guint
+open_table_toggles (GtkWidget *widget)
 {
+  guint n = 0;
+
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = NULL;
-
       if (GTK_IS_DROP_DOWN (child) || GTK_IS_MENU_BUTTON (child))
         continue;
-      found = GTK_IS_TOGGLE_BUTTON (child) ? child : find_table_toggle (child);
-      if (found != NULL)
-        return found;
+      if (GTK_IS_TOGGLE_BUTTON (child))
+        {
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child), TRUE);
+          n++;
+        }
+      else
+        n += open_table_toggles (child);
     }
-  return NULL;
+  return n;
 }
 
 static void
@@ -762,19 +767,21 @@ screenshots_at (int width)
   GtkWidget *scroller = gtk_widget_get_ancestor (clamp, GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment;
 
-  /* With the first chart's table open, to see its columns. */
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_table_toggle (GTK_WIDGET (page))), TRUE);
+  /* With the charts' tables open, to see their columns. */
+  g_assert_cmpuint (open_table_toggles (GTK_WIDGET (page)), ==, 4);
   vb_test_save_widget_png (content, name);
   /* The rest of the page, a screen at a time, to see every chart and table. */
   g_assert_nonnull (scroller);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  for (guint part = 1; part < 8; part++)
+  for (guint part = 1; part < 16; part++)
     {
       double page_size = gtk_adjustment_get_page_size (adjustment);
-      double value = part * page_size * 0.9;
+      double bottom = gtk_adjustment_get_upper (adjustment) - page_size;
+      double value = MIN (part * page_size * 0.9, bottom);
       g_autofree char *more = NULL;
 
-      if (value >= gtk_adjustment_get_upper (adjustment) - page_size * 0.5)
+      /* The last screen ends at the bottom of the page. */
+      if (value <= gtk_adjustment_get_value (adjustment) + 1)
         break;
       gtk_adjustment_set_value (adjustment, value);
       more = g_strdup_printf ("screenshot-statistics-%dx800-%u.png", width, part);
