@@ -412,6 +412,14 @@ try:
         "" if shown else "images: %s" % [(name(n), description(n)) for n in walk(app)
                                           if role(n) == "image"])
 
+    # The statistics take the whole window, the search's header bar with its sync status:
+    # the page's header bar shows the sync state too.
+    tap(wait(sync_button, 10) is not None, "the statistics page shows the sync state",
+        "" if sync_button() else "buttons: %s" % sorted({name(n) for n in walk(app)
+                                                         if role(n) in ("push button",
+                                                                        "toggle button")
+                                                         and showing(n)}))
+
     def computed():
         # The headline figures are read as “Contacts: 1”; the contact logged above counts.
         for n in walk(app):
@@ -421,6 +429,23 @@ try:
         return None
 
     tap(wait(computed, 20) is not None, "the headline figures count the contact logged above")
+
+    # Each chart kind has its own summary sentence: an hour is "between 10:00 and 11:00", a
+    # channel "by telephone" (not "on 10", "on Telephone"). The app runs in Dutch.
+    def summaries():
+        found = [description(n) for n in walk(app) if role(n) == "image" and showing(n)]
+        if any(" tussen " in d for d in found) and any(" via " in d for d in found):
+            return found
+        return None
+
+    descriptions = wait(summaries, 10) or [description(n) for n in walk(app)
+                                            if role(n) == "image"]
+    tap(any(" tussen " in d and ":00 en " in d for d in descriptions)
+        and any(" via " in d for d in descriptions)
+        and not any(" op %02d " % h in d or " op %02d," % h in d
+                    for d in descriptions for h in range(24)),
+        "the hour and channel charts are summarised in their own words",
+        "descriptions: %s" % descriptions)
 
     def focused():
         for n in walk(app):

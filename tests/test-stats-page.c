@@ -15,8 +15,10 @@
 #include <adwaita.h>
 
 #include "vb-chart.h"
+#include "vb-format.h"
 #include "vb-stats-csv.h"
 #include "vb-stats-page.h"
+#include "vb-sync-status.h"
 #include "vb-window.h"
 #include "vb-test-util.h"
 #include "vb-test-ui.h"
@@ -28,6 +30,9 @@
 
 static char *tmpdir;
 static VbContext *context;
+
+static GtkWidget *find_descendant (GtkWidget *widget,
+                                   GType      type);
 
 typedef struct
 {
@@ -152,11 +157,10 @@ open_statistics (int           width,
   return window;
 }
 
-/* A table row's cells joined by “|”. */
+/* The labels in @box joined by “|”. */
 static char *
-row_text (GtkListBoxRow *row)
+cells_text (GtkWidget *box)
 {
-  GtkWidget *box = gtk_list_box_row_get_child (row);
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (GtkWidget *cell = gtk_widget_get_first_child (box); cell != NULL;
@@ -164,6 +168,13 @@ row_text (GtkListBoxRow *row)
     g_string_append_printf (text, "%s%s", text->len > 0 ? "|" : "",
                             gtk_label_get_label (GTK_LABEL (cell)));
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A table row's cells joined by “|”. */
+static char *
+row_text (GtkListBoxRow *row)
+{
+  return cells_text (gtk_list_box_row_get_child (row));
 }
 
 static void
@@ -205,6 +216,252 @@ test_headline_and_tables (void)
                     ==, 3);
   g_assert_cmpuint (vb_chart_get_n_values (VB_CHART (vb_stats_page_get_chart (page, "per-hour"))),
                     ==, 24);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A table's column headings joined by “|”. */
+static char *
+heading_text (GtkListBox *list)
+{
+  return cells_text (gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (list))));
+}
+
+/* Each chart says in words what it shows, in its own sentence: a day, an hour, a channel. */
+static void
+test_chart_summaries (void)
+{
+  VbStatsPage *page;
+  VbWindow *window = open_statistics (1280, 800, &page);
+  g_autofree char *per_day = NULL;
+  g_autofree char *per_hour = NULL;
+  g_autofree char *per_channel = NULL;
+  g_autofree char *percent = NULL;
+  g_autofree char *share = NULL;
+
+  /* 24 and 25 October have two contacts each: the first is the most. Two contacts between
+   * 02:00 and 03:00 (one in summer time, one not), two by telephone. */
+  per_day = g_strdup_printf (_("%s in total; the most on %s (%s). The numbers are in the "
+                               "table below."), "4", "24-10-2026", "2");
+  per_hour = g_strdup_printf (_("%s in total; the most between %s:00 and %s:00 (%s). The "
+                                "numbers are in the table below."), "4", "02", "03", "2");
+  per_channel = g_strdup_printf (_("%s in total; most by %s (%s). The numbers are in the table "
+                                   "below."), "4", "Telefoon", "2");
+  percent = vb_format_percent (0.5);
+  share = g_strdup_printf (_("Highest %s on %s. The numbers are in the table below."), percent,
+                           "24-10-2026");
+  g_assert_cmpstr (vb_stats_page_get_chart_summary (page, "per-day"), ==, per_day);
+  g_assert_cmpstr (vb_stats_page_get_chart_summary (page, "per-hour"), ==, per_hour);
+  g_assert_cmpstr (vb_stats_page_get_chart_summary (page, "per-channel"), ==, per_channel);
+  g_assert_cmpstr (vb_stats_page_get_chart_summary (page, "first-contact"), ==, share);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The per-day table counts the contacts handled by the KCC, the first-contact table gives
+ * their share: not the same heading. */
+static void
+test_table_headings (void)
+{
+  VbStatsPage *page;
+  VbWindow *window = open_statistics (1280, 800, &page);
+  g_autofree char *per_day = heading_text (vb_stats_page_get_chart_table (page, "per-day"));
+  g_autofree char *first = heading_text (vb_stats_page_get_chart_table (page, "first-contact"));
+  g_auto(GStrv) count = g_strsplit (per_day, "|", -1);
+  g_auto(GStrv) share = g_strsplit (first, "|", -1);
+
+  g_assert_cmpuint (g_strv_length (count), ==, 3);
+  g_assert_cmpuint (g_strv_length (share), ==, 3);
+  g_assert_cmpstr (count[2], ==, _("Handled by the KCC"));
+  g_assert_cmpstr (share[1], ==, _("Share handled by the KCC"));
+  g_assert_cmpstr (count[2], !=, share[1]);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The suggested file names start with translated words, without spaces, and name the period. */
+static void
+test_file_names (void)
+{
+  const char *charts[] = { "per-day", "per-hour", "per-channel", "first-contact" };
+  VbStatsPage *page;
+  VbWindow *window = open_statistics (1280, 800, &page);
+  g_autofree char *csv = vb_stats_page_dup_file_name (page, NULL);
+  g_autofree char *expected_csv = g_strdup_printf ("%s-" FROM_DATE "-" TO_DATE ".csv",
+                                                   _("statistics"));
+  g_autofree char *hour = vb_stats_page_dup_file_name (page, "per-hour");
+  g_autofree char *expected_hour = g_strdup_printf ("%s-" FROM_DATE "-" TO_DATE ".png",
+                                                    _("contacts-per-hour"));
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_cmpstr (csv, ==, expected_csv);
+  g_assert_cmpstr (hour, ==, expected_hour);
+  for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
+    {
+      char *name = vb_stats_page_dup_file_name (page, charts[i]);
+
+      /* Not the internal name (per-day-…), no space, each its own. */
+      g_assert_false (g_str_has_prefix (name, charts[i]));
+      g_assert_null (strchr (name, ' '));
+      g_assert_true (g_str_has_suffix (name, "-" FROM_DATE "-" TO_DATE ".png"));
+      g_assert_true (g_hash_table_add (seen, name));
+    }
+  g_assert_null (vb_stats_page_dup_file_name (page, "no-such-chart"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+is_label_with (GtkWidget  *widget,
+               const char *text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (is_label_with (root, text))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Figures whose list of unused answers is @n long. */
+static void
+set_unused (VbStatsPage *page,
+            guint        n)
+{
+  g_autoptr(JsonObject) stats = json_object_new ();
+  JsonArray *unused = json_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("vac-unused-%u", i);
+
+      json_array_add_string_element (unused, id);
+    }
+  json_object_set_int_member (stats, "schema", 1);
+  json_object_set_array_member (stats, "unused_items", unused);
+  vb_stats_page_set_figures (page, stats, "Test");
+}
+
+/* Past 25 rows the list says how many more there are, in the CSV export: one, or several. */
+static void
+test_more_rows (void)
+{
+  VbStatsPage *page;
+  VbWindow *window = open_statistics (1280, 800, &page);
+  g_autofree char *one = g_strdup_printf (ngettext ("And %u more answer (in the CSV export)",
+                                                    "And %u more answers (all in the CSV "
+                                                    "export)", 1), 1);
+  g_autofree char *two = g_strdup_printf (ngettext ("And %u more answer (in the CSV export)",
+                                                    "And %u more answers (all in the CSV "
+                                                    "export)", 2), 2);
+  g_autofree char *one_as_two = g_strdup_printf (ngettext ("And %u more answer (in the CSV "
+                                                           "export)",
+                                                           "And %u more answers (all in the "
+                                                           "CSV export)", 2), 1);
+
+  /* The singular is a sentence of its own, not the plural with a 1 in it. */
+  g_assert_cmpstr (one, !=, one_as_two);
+  set_unused (page, 26);
+  g_assert_nonnull (find_label (GTK_WIDGET (page), one));
+  set_unused (page, 27);
+  g_assert_nonnull (find_label (GTK_WIDGET (page), two));
+  g_assert_null (find_label (GTK_WIDGET (page), one));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The access keys of the labels in @widget's window (not in popovers, which have their own),
+ * as lower-case keyvals. */
+static void
+collect_mnemonics (GtkWidget *widget,
+                   GtkNative *native,
+                   GArray    *keys,
+                   GString   *texts)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (gtk_widget_get_native (child) != native || !gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_LABEL (child) &&
+          gtk_label_get_mnemonic_keyval (GTK_LABEL (child)) != GDK_KEY_VoidSymbol)
+        {
+          guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (child)));
+
+          g_array_append_val (keys, key);
+          g_string_append_printf (texts, " “%s”", gtk_label_get_label (GTK_LABEL (child)));
+        }
+      collect_mnemonics (child, native, keys, texts);
+    }
+}
+
+static void
+assert_unique_mnemonics (const char *language)
+{
+  VbStatsPage *page;
+  VbWindow *window = open_statistics (1280, 800, &page);
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GString) texts = g_string_new (NULL);
+
+  collect_mnemonics (GTK_WIDGET (page), GTK_NATIVE (window), keys, texts);
+  g_test_message ("access keys (%s):%s", language, texts->str);
+  /* From, To, Show (a chosen range shows its dates) and Compare. */
+  g_assert_cmpuint (keys->len, >=, 4);
+  for (guint i = 0; i < keys->len; i++)
+    for (guint j = i + 1; j < keys->len; j++)
+      if (g_array_index (keys, guint, i) == g_array_index (keys, guint, j))
+        g_error ("Alt+%s is the access key of two controls (%s):%s",
+                 gdk_keyval_name (g_array_index (keys, guint, i)), language, texts->str);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Switches the translations at run time (LANGUAGE, and textdomain() so that gettext does not
+ * answer from its cache). */
+static void
+use_language (const char *language)
+{
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+/* No access key on the page serves two controls, in Dutch and in English. */
+static void
+test_mnemonics (void)
+{
+  g_autofree char *language = g_strdup (g_getenv ("LANGUAGE"));
+
+  assert_unique_mnemonics (language != NULL ? language : "default");
+  use_language ("en");
+  g_assert_cmpstr (_("Compare with the _previous period"), ==,
+                   "Compare with the _previous period");
+  assert_unique_mnemonics ("en");
+  use_language (language);
+}
+
+/* The page takes the whole window; its header bar shows the sync state too. */
+static void
+test_sync_status_shown (void)
+{
+  VbStatsPage *page;
+  VbWindow *window = open_statistics (640, 800, &page);
+  GtkWidget *status = find_descendant (GTK_WIDGET (page), VB_TYPE_SYNC_STATUS);
+  VbSyncStatus *sidebar = VB_SYNC_STATUS (vb_window_get_sync_status (window));
+
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_get_mapped (status));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (sidebar)));
+  g_assert_cmpstr (vb_sync_status_get_title (VB_SYNC_STATUS (status)), ==,
+                   vb_sync_status_get_title (sidebar));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -476,22 +733,27 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
-/* The first chart's “Table” toggle (drop-downs and menu buttons have toggle buttons inside). */
-static GtkWidget *
-find_table_toggle (GtkWidget *widget)
+/* Opens every chart's “Table” toggle (drop-downs and menu buttons have toggle buttons
+ * inside); returns how many. */
+static guint
+open_table_toggles (GtkWidget *widget)
 {
+  guint n = 0;
+
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = NULL;
-
       if (GTK_IS_DROP_DOWN (child) || GTK_IS_MENU_BUTTON (child))
         continue;
-      found = GTK_IS_TOGGLE_BUTTON (child) ? child : find_table_toggle (child);
-      if (found != NULL)
-        return found;
+      if (GTK_IS_TOGGLE_BUTTON (child))
+        {
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child), TRUE);
+          n++;
+        }
+      else
+        n += open_table_toggles (child);
     }
-  return NULL;
+  return n;
 }
 
 static void
@@ -505,19 +767,21 @@ screenshots_at (int width)
   GtkWidget *scroller = gtk_widget_get_ancestor (clamp, GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment;
 
-  /* With the first chart's table open, to see its columns. */
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_table_toggle (GTK_WIDGET (page))), TRUE);
+  /* With the charts' tables open, to see their columns. */
+  g_assert_cmpuint (open_table_toggles (GTK_WIDGET (page)), ==, 4);
   vb_test_save_widget_png (content, name);
   /* The rest of the page, a screen at a time, to see every chart and table. */
   g_assert_nonnull (scroller);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  for (guint part = 1; part < 8; part++)
+  for (guint part = 1; part < 16; part++)
     {
       double page_size = gtk_adjustment_get_page_size (adjustment);
-      double value = part * page_size * 0.9;
+      double bottom = gtk_adjustment_get_upper (adjustment) - page_size;
+      double value = MIN (part * page_size * 0.9, bottom);
       g_autofree char *more = NULL;
 
-      if (value >= gtk_adjustment_get_upper (adjustment) - page_size * 0.5)
+      /* The last screen ends at the bottom of the page. */
+      if (value <= gtk_adjustment_get_value (adjustment) + 1)
         break;
       gtk_adjustment_set_value (adjustment, value);
       more = g_strdup_printf ("screenshot-statistics-%dx800-%u.png", width, part);
@@ -571,6 +835,12 @@ main (int    argc,
   log_fixture ();
 
   g_test_add_func ("/stats-page/headline-and-tables", test_headline_and_tables);
+  g_test_add_func ("/stats-page/chart-summaries", test_chart_summaries);
+  g_test_add_func ("/stats-page/table-headings", test_table_headings);
+  g_test_add_func ("/stats-page/file-names", test_file_names);
+  g_test_add_func ("/stats-page/more-rows", test_more_rows);
+  g_test_add_func ("/stats-page/mnemonics", test_mnemonics);
+  g_test_add_func ("/stats-page/sync-status", test_sync_status_shown);
   g_test_add_func ("/stats-page/own-contacts", test_own_contacts);
   g_test_add_func ("/stats-page/set-figures", test_set_figures);
   g_test_add_func ("/stats-page/csv-export", test_csv_export);

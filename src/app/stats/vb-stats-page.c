@@ -20,9 +20,11 @@
 #include "vb-a11y.h"
 #include "vb-chart.h"
 #include "vb-contact-lists.h"
+#include "vb-format.h"
 #include "vb-stats-csv.h"
 #include "vb-stats-page.h"
 #include "vb-stats.h"
+#include "vb-sync-status.h"
 
 enum {
   PERIOD_TODAY,
@@ -53,21 +55,44 @@ enum {
   N_CHARTS
 };
 
+/* A chart: its internal name (the API's and the save action's), its title, the start of the
+ * name of its PNG file (translated, as the CSV's), how it draws and its table's columns. The
+ * per-day table counts contacts handled by the KCC; the first-contact table gives their share:
+ * two strings, so that a translator sees which is which. */
 static const struct {
   const char   *name;
   const char   *title;
+  const char   *file_name;
   VbChartStyle  style;
   gboolean      percent;
   const char   *columns[4];
 } chart_info[N_CHARTS] = {
-  { "per-day", N_("Contacts per day"), VB_CHART_BARS, FALSE,
-    { N_("Day"), N_("Contacts"), N_("Handled by the KCC"), NULL } },
-  { "per-hour", N_("Contacts per hour of the day"), VB_CHART_BARS, FALSE,
+  { "per-day", N_("Contacts per day"),
+    /* Translators: the start of a saved chart's file name; no spaces */
+    N_("contacts-per-day"),
+    VB_CHART_BARS, FALSE,
+    { N_("Day"), N_("Contacts"),
+      /* Translators: a column of counts: how many contacts the KCC handled itself */
+      N_("Handled by the KCC"),
+      NULL } },
+  { "per-hour", N_("Contacts per hour of the day"),
+    /* Translators: the start of a saved chart's file name; no spaces */
+    N_("contacts-per-hour"),
+    VB_CHART_BARS, FALSE,
     { N_("Hour"), N_("Contacts"), NULL } },
-  { "per-channel", N_("Contacts per channel"), VB_CHART_BARS, FALSE,
+  { "per-channel", N_("Contacts per channel"),
+    /* Translators: the start of a saved chart's file name; no spaces */
+    N_("contacts-per-channel"),
+    VB_CHART_BARS, FALSE,
     { N_("Channel"), N_("Contacts"), NULL } },
-  { "first-contact", N_("Share handled by the KCC per day"), VB_CHART_LINE, TRUE,
-    { N_("Day"), N_("Handled by the KCC"), N_("Contacts"), NULL } },
+  { "first-contact", N_("Share handled by the KCC per day"),
+    /* Translators: the start of a saved chart's file name; no spaces */
+    N_("share-handled-by-the-kcc"),
+    VB_CHART_LINE, TRUE,
+    { N_("Day"),
+      /* Translators: a column of percentages: the share of a day's contacts the KCC handled */
+      N_("Share handled by the KCC"),
+      N_("Contacts"), NULL } },
 };
 
 enum {
@@ -123,6 +148,7 @@ struct _VbStatsPage
 
   GtkWidget      *box;
   AdwWindowTitle *window_title;
+  VbSyncStatus   *sync_status;
   GtkSpinner     *spinner;
   GtkDropDown    *period_drop;
   GtkCheckButton *compare_check;
@@ -138,6 +164,7 @@ struct _VbStatsPage
   Figure          figure[G_N_ELEMENTS (figure_info)];
   VbChart        *chart[N_CHARTS];
   GtkListBox     *chart_table[N_CHARTS];
+  char           *chart_summary[N_CHARTS];
   GtkListBox     *table[N_TABLES];
 };
 
@@ -157,43 +184,7 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VbStatsPage, vb_stats_page, GTK_TYPE_WIDGET)
 
-/* ---- numbers in words (Dutch notation: decimal comma, thousands with a point) ---- */
-
-static char *
-format_count (gint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, n < 0 ? -n : n);
-  GString *out = g_string_new (n < 0 ? "−" : "");
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, '.');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* @value with one decimal (a half rounded up, as in 81,25 -> 81,3) and a decimal comma. */
-static char *
-format_decimal (double value)
-{
-  double rounded = round (value * 10.0) / 10.0;
-  char *text = g_strdup_printf ("%.1f", rounded == 0.0 ? 0.0 : rounded);
-
-  g_strdelimit (text, ".", ',');
-  return text;
-}
-
-static char *
-format_percent (double fraction)
-{
-  g_autofree char *number = format_decimal (100.0 * fraction);
-
-  /* Translators: a percentage, as in “50,0%” */
-  return g_strdup_printf (_("%s%%"), number);
-}
+/* ---- numbers in words (vb-format.c) ---- */
 
 static char *
 format_duration (double seconds)
@@ -232,8 +223,8 @@ format_figure (JsonObject *obj,
   if (g_str_has_suffix (member, "_s"))
     return format_duration (json_object_get_double_member (obj, member));
   if (strstr (member, "share") != NULL)
-    return format_percent (json_object_get_double_member (obj, member));
-  return format_count (json_object_get_int_member (obj, member));
+    return vb_format_percent (json_object_get_double_member (obj, member));
+  return vb_format_count (json_object_get_int_member (obj, member));
 }
 
 /* The change against the previous period, or NULL when the schema has no previous figure. */
@@ -255,7 +246,7 @@ format_delta (JsonObject *stats,
     {
       double diff = 100.0 * (json_object_get_double_member (stats, member) -
                              json_object_get_double_member (prev, member));
-      g_autofree char *number = format_decimal (fabs (diff));
+      g_autofree char *number = vb_format_decimal (fabs (diff));
 
       /* Translators: a change in percentage points, as in “+5,0 points”; %s is the sign and
        * the number */
@@ -266,7 +257,7 @@ format_delta (JsonObject *stats,
     {
       gint64 diff = json_object_get_int_member (stats, member) -
                     json_object_get_int_member (prev, member);
-      g_autofree char *number = format_count (diff < 0 ? -diff : diff);
+      g_autofree char *number = vb_format_count (diff < 0 ? -diff : diff);
 
       change = g_strdup_printf ("%s%s", diff > 0 ? "+" : diff < 0 ? "−" : "±", number);
     }
@@ -446,11 +437,51 @@ string_member (JsonObject *obj,
   return obj != NULL ? json_object_get_string_member_with_default (obj, member, NULL) : NULL;
 }
 
-/* Gives a chart its values and a text summary: how many, the total and the highest. */
+/* The text alternative of a chart of counts: the total, and where the highest bar is (a
+ * day, an hour or a channel: each its own sentence) with its value. */
+static char *
+summarize_counts (guint        which,
+                  const char  *label,
+                  double       total,
+                  double       highest)
+{
+  g_autofree char *sum = vb_format_count ((gint64) total);
+  g_autofree char *value = vb_format_count ((gint64) highest);
+
+  switch (which)
+    {
+    case CHART_PER_HOUR:
+      {
+        guint64 hour = g_ascii_strtoull (label, NULL, 10);
+        g_autofree char *end = g_strdup_printf ("%02u", (guint) ((hour + 1) % 24));
+
+        /* Translators: the text alternative of the chart per hour: the total number of
+         * contacts, the hour with the most (its first and its last hour, as in “between 09:00
+         * and 10:00”) and how many that hour had */
+        return g_strdup_printf (_("%s in total; the most between %s:00 and %s:00 (%s). The "
+                                  "numbers are in the table below."), sum, label, end, value);
+      }
+    case CHART_PER_CHANNEL:
+      /* Translators: the text alternative of the chart per channel: the total number of
+       * contacts, the channel with the most (as in “Telephone”) and how many it had */
+      return g_strdup_printf (_("%s in total; most by %s (%s). The numbers are in the table "
+                                "below."), sum, label, value);
+    case CHART_PER_DAY:
+    default:
+      /* Translators: the text alternative of the chart per day: the total number of contacts,
+       * the day with the most (a date) and how many it had */
+      return g_strdup_printf (_("%s in total; the most on %s (%s). The numbers are in the "
+                                "table below."), sum, label, value);
+    }
+}
+
+/* Gives a chart its values and a text summary: the total and the highest. @labels are what
+ * the chart writes under its bars; @spoken_labels (NULL: the same) what the summary says. */
 static void
 set_chart (VbStatsPage       *self,
            guint              which,
            const char *const *labels,
+           const char *const *spoken_labels,
            const double      *values,
            guint              n)
 {
@@ -459,6 +490,8 @@ set_chart (VbStatsPage       *self,
   double total = 0.0;
   guint highest = 0;
 
+  if (spoken_labels == NULL)
+    spoken_labels = labels;
   vb_chart_set_data (chart, labels, values, n);
   for (guint i = 0; i < n; i++)
     {
@@ -471,23 +504,17 @@ set_chart (VbStatsPage       *self,
     summary = g_strdup (_("No data in this period"));
   else if (chart_info[which].percent)
     {
-      g_autofree char *value = format_percent (values[highest]);
+      g_autofree char *value = vb_format_percent (values[highest]);
 
-      /* Translators: the text alternative of a chart of shares; %s are a percentage and the
-       * label of the bar or point */
+      /* Translators: the text alternative of the chart of shares per day; %s are a
+       * percentage and the day (a date) */
       summary = g_strdup_printf (_("Highest %s on %s. The numbers are in the table below."),
-                                 value, labels[highest]);
+                                 value, spoken_labels[highest]);
     }
   else
-    {
-      g_autofree char *sum = format_count ((gint64) total);
-      g_autofree char *value = format_count ((gint64) values[highest]);
-
-      /* Translators: the text alternative of a chart of counts: the total, the highest
-       * value and the label of its bar */
-      summary = g_strdup_printf (_("%s in total; the most, %s, on %s. The numbers are in the "
-                                   "table below."), sum, value, labels[highest]);
-    }
+    summary = summarize_counts (which, spoken_labels[highest], total, values[highest]);
+  g_free (self->chart_summary[which]);
+  self->chart_summary[which] = g_strdup (summary);
   gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   summary, -1);
 }
@@ -500,13 +527,14 @@ update_days (VbStatsPage *self)
   g_autofree double *counts = g_new0 (double, n + 1);
   g_autofree double *shares = g_new0 (double, n + 1);
   g_auto(GStrv) labels = g_new0 (char *, n + 1);
+  g_auto(GStrv) dates = g_new0 (char *, n + 1);
 
   table_clear (self->chart_table[CHART_PER_DAY]);
   table_clear (self->chart_table[CHART_FIRST_CONTACT]);
   for (guint i = 0; i < n; i++)
     {
       JsonObject *day = json_array_get_object_element (days, i);
-      g_autofree char *date = format_date (string_member (day, "date"), FALSE);
+      const char *date = dates[i] = format_date (string_member (day, "date"), FALSE);
       g_autofree char *contacts = format_figure (day, "contacts");
       g_autofree char *kcc = format_figure (day, "contacts_kcc");
       g_autofree char *share = format_figure (day, "kcc_share");
@@ -520,8 +548,11 @@ update_days (VbStatsPage *self)
       table_add_row (self->chart_table[CHART_PER_DAY], per_day);
       table_add_row (self->chart_table[CHART_FIRST_CONTACT], first);
     }
-  set_chart (self, CHART_PER_DAY, (const char *const *) labels, counts, n);
-  set_chart (self, CHART_FIRST_CONTACT, (const char *const *) labels, shares, n);
+  /* Under the bars the day and month; in the summaries the whole date. */
+  set_chart (self, CHART_PER_DAY, (const char *const *) labels, (const char *const *) dates,
+             counts, n);
+  set_chart (self, CHART_FIRST_CONTACT, (const char *const *) labels,
+             (const char *const *) dates, shares, n);
 }
 
 static void
@@ -545,12 +576,12 @@ update_hours_and_channels (VbStatsPage *self)
       counts[h] = hours != NULL && h < json_array_get_length (hours)
                     ? json_array_get_int_element (hours, h) : 0;
       hour_labels[h] = g_strdup_printf ("%02u", h);
-      count = format_count ((gint64) counts[h]);
+      count = vb_format_count ((gint64) counts[h]);
       cells[0] = span;
       cells[1] = count;
       table_add_row (self->chart_table[CHART_PER_HOUR], cells);
     }
-  set_chart (self, CHART_PER_HOUR, (const char *const *) hour_labels, counts, 24);
+  set_chart (self, CHART_PER_HOUR, (const char *const *) hour_labels, NULL, counts, 24);
 
   table_clear (self->chart_table[CHART_PER_CHANNEL]);
   for (guint i = 0; i < n; i++)
@@ -568,7 +599,8 @@ update_hours_and_channels (VbStatsPage *self)
     }
   if (n == 0)
     table_add_note (self->chart_table[CHART_PER_CHANNEL], _("No contacts in this period"));
-  set_chart (self, CHART_PER_CHANNEL, (const char *const *) channel_labels, per_channel, n);
+  set_chart (self, CHART_PER_CHANNEL, (const char *const *) channel_labels, NULL, per_channel,
+             n);
 }
 
 static const char *
@@ -639,9 +671,10 @@ update_answers (VbStatsPage *self)
     {
       g_autofree char *more = NULL;
 
-      /* Translators: the rest of a long list; %u is how many are not shown */
-      more = g_strdup_printf (ngettext ("And %u more (all of them are in the CSV export)",
-                                        "And %u more (all of them are in the CSV export)",
+      /* Translators: the rest of the list of answers not used; %u is how many are not
+       * shown */
+      more = g_strdup_printf (ngettext ("And %u more answer (in the CSV export)",
+                                        "And %u more answers (all in the CSV export)",
                                         n_unused - MAX_ROWS), n_unused - MAX_ROWS);
       table_add_note (self->table[TABLE_UNUSED], more);
     }
@@ -1350,6 +1383,37 @@ choose_file (VbStatsPage *self,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/**
+ * vb_stats_page_dup_file_name:
+ * @chart: (nullable): a chart's name (per-day, per-hour, per-channel, first-contact), or NULL
+ *   for the CSV export
+ *
+ * The name the file chooser suggests: the translated start of the name and the period, as
+ * statistieken-2026-10-24-2026-10-26.csv or contacten-per-uur-2026-10-24-2026-10-26.png.
+ *
+ * Returns: (transfer full) (nullable): the name, or NULL for an unknown chart
+ */
+char *
+vb_stats_page_dup_file_name (VbStatsPage *self,
+                             const char  *chart)
+{
+  g_autofree char *what = NULL;
+  int which = chart != NULL ? find_chart (chart) : -1;
+
+  g_return_val_if_fail (VB_IS_STATS_PAGE (self), NULL);
+
+  if (chart != NULL && which < 0)
+    return NULL;
+  if (chart == NULL)
+    /* Translators: the start of an exported file's name; no spaces */
+    what = g_strdup (_("statistics"));
+  else
+    what = g_strdup (_(chart_info[which].file_name));
+  /* A space in a file name has to be quoted in every shell a colleague pastes it into. */
+  g_strdelimit (what, " ", '-');
+  return export_name (self, what, chart == NULL ? "csv" : "png");
+}
+
 static void
 export_csv_action (GtkWidget  *widget,
                    const char *action_name,
@@ -1360,8 +1424,7 @@ export_csv_action (GtkWidget  *widget,
 
   if (self->stats == NULL)
     return;
-  /* Translators: the start of an exported file's name; no spaces */
-  name = export_name (self, _("statistics"), "csv");
+  name = vb_stats_page_dup_file_name (self, NULL);
   choose_file (self, _("Export Statistics"), name, NULL);
 }
 
@@ -1376,12 +1439,9 @@ save_chart_action (GtkWidget  *widget,
 
   if (self->stats == NULL)
     return;
-  for (guint i = 0; i < N_CHARTS; i++)
-    if (g_str_equal (chart, chart_info[i].name))
-      {
-        name = export_name (self, chart_info[i].name, "png");
-        choose_file (self, _("Save Chart"), name, chart_info[i].name);
-      }
+  name = vb_stats_page_dup_file_name (self, chart);
+  if (name != NULL)
+    choose_file (self, _("Save Chart"), name, chart);
 }
 
 static void
@@ -1427,7 +1487,8 @@ add_figures (VbStatsPage *self)
 }
 
 /* Each chart with a toggle under it that shows the same numbers as a table (the chart's text
- * alternative) and a button that saves the chart as PNG. */
+ * alternative) and a button that saves the chart as PNG. The four toggles have no access key:
+ * one key cannot serve four buttons, and Tab reaches them. */
 static void
 add_charts (VbStatsPage *self)
 {
@@ -1435,7 +1496,7 @@ add_charts (VbStatsPage *self)
     {
       GtkWidget *section = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       GtkWidget *below = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *toggle = gtk_toggle_button_new_with_mnemonic (_("_Table"));
+      GtkWidget *toggle = gtk_toggle_button_new_with_label (_("Table"));
       GtkWidget *save = gtk_button_new_with_label (_("Save as PNG…"));
       GtkWidget *revealer = gtk_revealer_new ();
       g_autofree char *table_name = NULL;
@@ -1505,6 +1566,7 @@ vb_stats_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (vb_stats_page_parent_class)->constructed (object);
 
+  vb_sync_status_set_context (self->sync_status, self->context);
   g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (maybe_compute), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (vb_context_get_settings (self->context), "changed",
@@ -1542,6 +1604,8 @@ vb_stats_page_finalize (GObject *object)
   g_clear_pointer (&self->stats, json_object_unref);
   g_free (self->source);
   g_free (self->pending_source);
+  for (guint i = 0; i < N_CHARTS; i++)
+    g_free (self->chart_summary[i]);
 
   G_OBJECT_CLASS (vb_stats_page_parent_class)->finalize (object);
 }
@@ -1611,10 +1675,12 @@ vb_stats_page_class_init (VbStatsPageClass *klass)
     g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (VB_TYPE_SYNC_STATUS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/nl/vraagbaak/Vraagbaak/stats/vb-stats-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VbStatsPage, box);
   gtk_widget_class_bind_template_child (widget_class, VbStatsPage, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VbStatsPage, sync_status);
   gtk_widget_class_bind_template_child (widget_class, VbStatsPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, VbStatsPage, period_drop);
   gtk_widget_class_bind_template_child (widget_class, VbStatsPage, compare_check);
@@ -1737,6 +1803,16 @@ vb_stats_page_get_chart (VbStatsPage *self,
   int i = find_chart (name);
 
   return i >= 0 ? GTK_WIDGET (self->chart[i]) : NULL;
+}
+
+/* The chart's text alternative (its accessible description). */
+const char *
+vb_stats_page_get_chart_summary (VbStatsPage *self,
+                                 const char  *name)
+{
+  int i = find_chart (name);
+
+  return i >= 0 ? self->chart_summary[i] : NULL;
 }
 
 GtkListBox *

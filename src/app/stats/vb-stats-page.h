@@ -30,9 +30,13 @@ char       *vb_stats_page_dup_csv       (VbStatsPage *self);
 void        vb_stats_page_save          (VbStatsPage *self,
                                          GFile       *file,
                                          const char  *chart);
+/* The file name the export (@chart NULL) or a chart's button suggests. */
+char       *vb_stats_page_dup_file_name (VbStatsPage *self,
+                                         const char  *chart);
 
 /* For tests: the shown text of a headline figure (by its JSON member) and its change, a
- * chart and its table by name (per-day, per-hour, per-channel, first-contact). */
+ * chart, its table and its text alternative by name (per-day, per-hour, per-channel,
+ * first-contact). */
 const char *vb_stats_page_get_figure_text (VbStatsPage *self,
                                            const char  *member);
 const char *vb_stats_page_get_delta_text  (VbStatsPage *self,
@@ -41,5 +45,7 @@ GtkWidget  *vb_stats_page_get_chart       (VbStatsPage *self,
                                            const char  *name);
 GtkListBox *vb_stats_page_get_chart_table (VbStatsPage *self,
                                            const char  *name);
+const char *vb_stats_page_get_chart_summary (VbStatsPage *self,
+                                             const char  *name);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vb-a11y.h"
+#include "vb-format.h"
 #include "vb-sync-status.h"
 
 struct _VbSyncStatus
@@ -78,24 +79,6 @@ vb_sync_error_to_text (int code)
 }
 
 char *
-vb_sync_format_count (guint64 n)
-{
-  /* Translators: the thousands separator in numbers such as 10,044 */
-  const char *separator = C_("number", ",");
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append (out, separator);
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
-char *
 vb_sync_format_relative (gint64 then,
                          gint64 now)
 {
@@ -113,12 +96,15 @@ vb_sync_format_relative (gint64 then,
                           (int) (ago / 86400));
 }
 
-static char *
-format_time (gint64 when)
+char *
+vb_sync_format_time (gint64 when)
 {
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (when);
 
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M") : NULL;
+  /* Translators: how the date and time of the last sync are written (in a tooltip), as a
+   * g_date_time_format() format, much like strftime(): %Y year, %m month, %d day, %-d day
+   * without a leading zero, %B the month's name, %H:%M hours and minutes */
+  return time != NULL ? g_date_time_format (time, _("%Y-%m-%d %H:%M")) : NULL;
 }
 
 /* The engine says "trying again in N seconds or later" in its message: keep the moment. */
@@ -188,7 +174,7 @@ dup_last_synced (VbSyncStatus *self,
   if (last <= 0)
     return NULL;
   relative = vb_sync_format_relative (last, g_get_real_time () / G_USEC_PER_SEC);
-  when = format_time (last);
+  when = vb_sync_format_time (last);
   /* Translators: the date and time the local copy was last synced (a tooltip) */
   *absolute = g_strdup_printf (_("Last synced on %s"), when);
   /* Translators: %s is a relative time, such as “2 minutes ago” */
@@ -234,15 +220,23 @@ update (VbSyncStatus *self)
       detail = g_strdup (_("No server is set, so the content on this computer is not updated."));
       break;
     case VB_SYNC_STATE_IDLE:
-      title = g_strdup (_("Not synced yet"));
+      /* Idle also after an interrupted pass (Ctrl+R, a new token): a copy that was synced
+       * before is as up to date as it was, and the detail says since when. */
       detail = dup_last_synced (self, &tooltip);
+      if (detail != NULL)
+        {
+          icon = "emblem-ok-symbolic";
+          title = g_strdup (_("Up to date"));
+        }
+      else
+        title = g_strdup (_("Not synced yet"));
       break;
     case VB_SYNC_STATE_SYNCING:
       title = g_strdup (_("Syncing…"));
       if (total > 0)
         {
-          g_autofree char *n_done = vb_sync_format_count (MIN (done, total));
-          g_autofree char *n_total = vb_sync_format_count (total);
+          g_autofree char *n_done = vb_format_count (MIN (done, total));
+          g_autofree char *n_total = vb_format_count (total);
 
           /* Translators: progress of a sync, such as “4,500 of 10,044 items” */
           detail = g_strdup_printf (_("%s of %s items"), n_done, n_total);
@@ -290,7 +284,7 @@ update (VbSyncStatus *self)
                           state != VB_SYNC_STATE_DISABLED && outbox > 0);
   if (outbox > 0)
     {
-      g_autofree char *n = vb_sync_format_count (outbox);
+      g_autofree char *n = vb_format_count (outbox);
       g_autofree char *text =
         g_strdup_printf (ngettext ("%s contact is waiting to be sent",
                                    "%s contacts are waiting to be sent", (gulong) outbox), n);

@@ -26,7 +26,8 @@ const char *vb_sync_error_to_text       (int           code);
 /* "2 minutes ago"; @then and @now in Unix seconds. */
 char       *vb_sync_format_relative     (gint64        then,
                                          gint64        now);
-/* 10044 -> "10,044" (the separator is translated: "10.044" in Dutch). */
-char       *vb_sync_format_count        (guint64       n);
+/* The date and time of @when (Unix seconds) as the tooltip of the last sync writes it, in a
+ * translated format ("29-11-2026 om 09:05" in Dutch). */
+char       *vb_sync_format_time         (gint64        when);
 
 G_END_DECLS
