@@ -110,8 +110,13 @@ server_start (Fixture *f)
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", f->port);
   g_autoptr(GError) error = NULL;
   gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_autofree char *before = NULL;
+  gsize offset = 0;
 
   g_assert_null (f->proc);
+  /* Only this run's lines count. */
+  if (g_file_get_contents (f->log, &before, &offset, NULL))
+    g_clear_pointer (&before, g_free);
   /* Appended: the log of every run stays, for a failure's message. */
   g_subprocess_launcher_set_stderr_file_path (launcher, NULL);
   {
@@ -126,20 +131,15 @@ server_start (Fixture *f)
   for (;;)
     {
       g_autofree char *log = NULL;
+      gsize len = 0;
       const char *line;
 
       g_assert_cmpint (g_get_monotonic_time (), <, until);
-      if (g_file_get_contents (f->log, &log, NULL, NULL) &&
-          (line = g_strrstr (log, "(port ")) != NULL)
+      if (g_file_get_contents (f->log, &log, &len, NULL) && len > offset &&
+          (line = strstr (log + offset, "(port ")) != NULL)
         {
-          guint16 port = (guint16) atoi (line + 6);
-
-          /* The last "Listening" line belongs to this run. */
-          if (f->port == 0 || port == f->port)
-            {
-              f->port = port;
-              break;
-            }
+          f->port = (guint16) atoi (line + 6);
+          break;
         }
       g_usleep (10 * 1000);
     }
@@ -748,6 +748,66 @@ test_restart (Fixture       *f,
   vb_sync_stop (a->sync);
 }
 
+/* The server's content database replaced by another one (rebuilt from the sources, plus a
+ * notice) whose change log is longer than the client's cursor: no 409, but its other
+ * database id makes the client sync again from 0 and hold exactly the new content. */
+static void
+test_replaced (Fixture       *f,
+               gconstpointer  data)
+{
+  Client *a = &f->clients[0];
+  g_autofree char *file = vb_test_write_file (f->dir, "notice.json", notice_bundle);
+  g_autofree char *demo = g_build_filename (vb_test_datadir (), "demo", NULL);
+  g_autofree char *old_database = read_meta (f->db, "database-id");
+  g_autofree char *new_database = NULL;
+  g_autofree char *client_database = NULL;
+  g_autoptr(GDir) dir = g_dir_open (demo, 0, NULL);
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  gint64 old_cursor;
+
+  run_ok (a);
+  client_database = read_meta (a->db_path, "sync-database");
+  g_assert_cmpstr (client_database, ==, old_database);
+  g_clear_pointer (&client_database, g_free);
+  {
+    g_autofree char *text = read_meta (a->db_path, "sync-cursor");
+
+    old_cursor = g_ascii_strtoll (text, NULL, 10);
+  }
+  server_stop (f);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_strconcat (f->db, i == 0 ? "" : i == 1 ? "-wal" : "-shm", NULL);
+
+      g_unlink (path);
+    }
+  /* The notice first, then the demo files in reverse order: other numbers for the same ids. */
+  g_ptr_array_add (args, g_strdup ("import"));
+  g_ptr_array_add (args, g_strdup (file));
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_insert (args, 2, g_build_filename (demo, name, NULL));
+  g_ptr_array_add (args, NULL);
+  g_free (server_command (f, (const char *const *) args->pdata));
+  server_start (f);
+  new_database = read_meta (f->db, "database-id");
+  g_assert_cmpstr (new_database, !=, old_database);
+  {
+    g_autoptr(VbStore) server_store = NULL;
+    g_autoptr(GError) error = NULL;
+
+    server_store = vb_store_open (f->db, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (vb_store_get_last_change (server_store), >, old_cursor);
+  }
+
+  run_ok (a);
+  assert_same_content (f, a->db_path);
+  client_database = read_meta (a->db_path, "sync-database");
+  g_assert_cmpstr (client_database, ==, new_database);
+}
+
 /* vraagbaak-cli sync killed with SIGKILL during its first sync of 2,000 items; the next
  * sync resumes, and the content equals the server's. */
 static void
@@ -873,6 +933,7 @@ main (int    argc,
   ADD ("/e2e/contacts", test_contacts);
   ADD ("/e2e/revoked", test_revoked);
   ADD ("/e2e/restart", test_restart);
+  ADD ("/e2e/replaced", test_replaced);
   ADD ("/e2e/sigkill", test_sigkill);
 #undef ADD
 

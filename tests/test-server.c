@@ -242,6 +242,27 @@ test_health (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (obj, "protocol"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (obj, "cursor"), ==, last_change (f));
   g_assert_cmpint (last_change (f), >, f->n_items);
+  /* The database id: a UUID, the same in every page, kept across restarts. */
+  g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (obj, "database")));
+  g_assert_cmpstr (json_object_get_string_member (obj, "database"), ==,
+                   vb_server_get_database_id (f->server));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VbServer) again = NULL;
+    g_autofree char *other_db = g_build_filename (f->dir, "other.db", NULL);
+    g_autoptr(VbServer) other = NULL;
+
+    g_clear_object (&f->server);
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    again = vb_server_new (f->db, 30, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (vb_server_get_database_id (again), ==,
+                     json_object_get_string_member (obj, "database"));
+    other = vb_server_new (other_db, 30, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (vb_server_get_database_id (other), !=, vb_server_get_database_id (again));
+  }
 }
 
 static void
@@ -466,6 +487,8 @@ test_changes_paging (Fixture       *f,
       guint n = json_array_get_length (changes);
 
       g_assert_cmpint (json_object_get_int_member (page, "since"), ==, since);
+      g_assert_cmpstr (json_object_get_string_member (page, "database"), ==,
+                       vb_server_get_database_id (f->server));
       more = json_object_get_boolean_member (page, "more");
       g_assert_cmpuint (n, ==, more ? 40 : total - since);
       for (guint i = 0; i < n; i++)
@@ -555,8 +578,11 @@ test_changes_etag (Fixture       *f,
   g_autofree char *last_path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
                                                 "&limit=50", last_change (f) - 10);
 
+  g_autofree char *want_etag = g_strdup_printf ("\"c-%s-0-50-50\"",
+                                                vb_server_get_database_id (f->server));
+
   g_assert_cmpuint (full->status, ==, 200);
-  g_assert_cmpstr (etag, ==, "\"c-0-50-50\"");
+  g_assert_cmpstr (etag, ==, want_etag);
   g_assert_cmpstr (soup_message_headers_get_one (full->headers, "Cache-Control"), ==,
                    "private, max-age=86400");
   g_assert_nonnull (strstr (soup_message_headers_get_one (full->headers, "Vary"),

@@ -648,6 +648,76 @@ test_server_replaced_interrupted (Fixture       *f,
   g_assert_cmpint (vb_store_count_items (f->store, -1), ==, 12);
 }
 
+/* A replaced server whose log is as long as our cursor or longer answers no 409: its other
+ * database id makes the client start again from 0 and end with exactly the new content. */
+static void
+test_database_replaced (Fixture       *f,
+                        gconstpointer  data)
+{
+  VbSyncStats stats;
+  g_autofree char *database = NULL;
+
+  add_vacs (f->server, 1, 30, "1");
+  run_ok (f, NULL);
+  assert_content (f, 30);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_cmpstr (database, ==, "fake-database-1");
+  g_clear_pointer (&database, g_free);
+
+  vb_fake_server_reset_log (f->server);
+  vb_fake_server_set_database (f->server, "fake-database-2");
+  add_vacs (f->server, 5, 40, "2");
+  run_ok (f, &stats);
+  g_assert_true (stats.full_resync);
+  assert_content (f, 36);
+  g_assert_null (vb_store_get_item (f->store, "vac-0001", NULL));
+  g_assert_cmpint (vb_store_count_items (f->store, -1), ==, 36);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_cmpstr (database, ==, "fake-database-2");
+  g_clear_pointer (&database, g_free);
+
+  /* Interrupted after the id changed again and one page of the new log was applied: the
+   * stored cursor belongs to the stored id, and the next pass ends exact. */
+  vb_fake_server_reset_log (f->server);
+  vb_fake_server_set_database (f->server, "fake-database-3");
+  add_vacs (f->server, 30, 70, "3");
+  vb_fake_server_add_fault (f->server, "/api/v1/changes", 2, 1, VB_FAKE_RESET, 0, 0);
+  run_fails (f, VB_SYNC_ERROR_OFFLINE, VB_SYNC_STATE_OFFLINE, NULL);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_cmpint (stored_cursor (f->store), ==, PAGE);
+  g_assert_cmpstr (database, ==, "fake-database-3");
+  run_ok (f, &stats);
+  g_assert_true (stats.full_resync);
+  assert_content (f, 41);
+  g_assert_cmpint (vb_store_count_items (f->store, -1), ==, 41);
+}
+
+/* A cursor stored before the server sent a database id (an older server or client) adopts
+ * the first id without syncing everything again. */
+static void
+test_database_adopted (Fixture       *f,
+                       gconstpointer  data)
+{
+  VbSyncStats stats;
+  g_autofree char *database = NULL;
+
+  vb_fake_server_set_database (f->server, NULL);
+  add_vacs (f->server, 1, 12, "1");
+  run_ok (f, NULL);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_true (database == NULL || *database == '\0');
+  g_clear_pointer (&database, g_free);
+
+  vb_fake_server_set_database (f->server, "fake-database-1");
+  add_vacs (f->server, 13, 15, "1");
+  run_ok (f, &stats);
+  g_assert_false (stats.full_resync);
+  g_assert_cmpuint (stats.items_applied, ==, 3);
+  assert_content (f, 15);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_cmpstr (database, ==, "fake-database-1");
+}
+
 static void
 test_url_change (Fixture       *f,
                  gconstpointer  data)
@@ -1245,6 +1315,8 @@ main (int    argc,
   ADD ("/sync/loop", test_loop);
   ADD ("/sync/loop/retry-after", test_retry_after);
   ADD ("/sync/sigkill", test_sigkill);
+  ADD ("/sync/database/replaced", test_database_replaced);
+  ADD ("/sync/database/adopted", test_database_adopted);
   ADD ("/sync/cli", test_cli);
   ADD ("/sync/stats", test_fetch_stats);
   g_test_add_func ("/sync/token/file", test_token_file);

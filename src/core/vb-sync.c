@@ -867,7 +867,9 @@ typedef struct
   gint64       cursor;
   guint        limit;
   gboolean     full;       /* a from-0 pass over existing content: remove what was not seen */
-  gboolean     restarted;  /* after a 409 */
+  gboolean     restarted;  /* after a 409 or another database id */
+  char        *database;   /* the server database's id the cursor belongs to, NULL unknown */
+  gboolean     database_unsaved;  /* learned from a page: stored before that page */
   gboolean     announced;  /* state set to syncing */
   GHashTable  *seen;       /* ids put by a full pass */
   /* The feed is a pipeline of two stages: while page n is applied (worker thread), page n+1
@@ -892,6 +894,7 @@ pass_free (Pass *pass)
   g_free (pass->base);
   g_free (pass->host);
   g_free (pass->token);
+  g_free (pass->database);
   g_clear_pointer (&pass->seen, g_hash_table_unref);
   g_clear_pointer (&pass->batch, json_array_unref);
   g_clear_pointer (&pass->parsed, page_job_free);
@@ -972,6 +975,7 @@ prepare_thread (GTask        *task,
   g_autofree char *server = vb_store_dup_meta (self->store, "sync-server");
   g_autofree char *cursor = vb_store_dup_meta (self->store, "sync-cursor");
   g_autofree char *full = vb_store_dup_meta (self->store, "sync-full");
+  g_autofree char *database = vb_store_dup_meta (self->store, "sync-database");
   g_autoptr(GError) error = NULL;
   gboolean ok = TRUE;
 
@@ -980,10 +984,13 @@ prepare_thread (GTask        *task,
       pass->full = vb_store_count_items (self->store, -1) > 0;
       pass->cursor = 0;
       ok = set_metas (self->store, &error, "sync-full", pass->full ? "1" : "0", "sync-cursor", "0",
-                      "sync-server", pass->base, NULL);
+                      "sync-database", "", "sync-server", pass->base, NULL);
     }
   else
     {
+      /* A cursor stored before servers sent their database id adopts the first id seen. */
+      if (database != NULL && *database != '\0')
+        pass->database = g_steal_pointer (&database);
       pass->cursor = cursor != NULL ? g_ascii_strtoll (cursor, NULL, 10) : 0;
       pass->full = g_strcmp0 (full, "1") == 0;
       if (pass->full && pass->cursor != 0)
@@ -1035,7 +1042,7 @@ reset_thread (GTask        *task,
 
   pass->full = pass->full || vb_store_count_items (self->store, -1) > 0;
   if (!set_metas (self->store, &error, "sync-full", pass->full ? "1" : "0", "sync-cursor", "0",
-                  NULL))
+                  "sync-database", "", NULL))
     g_task_return_error (task, store_error (error));
   else
     g_task_return_boolean (task, TRUE);
@@ -1056,6 +1063,9 @@ on_reset (GObject      *source,
   pass->cursor = 0;
   pass->fetch_cursor = 0;
   pass->no_more = FALSE;
+  /* The new database's id comes with its first page. */
+  g_clear_pointer (&pass->database, g_free);
+  pass->database_unsaved = FALSE;
   g_clear_pointer (&pass->seen, g_hash_table_unref);
   if (pass->full)
     pass->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1089,14 +1099,16 @@ parse_thread (GTask        *task,
 
 typedef struct
 {
-  Pass    *pass;   /* borrowed: the pass task outlives the job */
+  Pass    *pass;      /* borrowed: the pass task outlives the job */
   PageJob *job;
+  char    *database;  /* an id learned from this page, stored before it */
 } ApplyJob;
 
 static void
 apply_job_free (ApplyJob *apply)
 {
   g_clear_pointer (&apply->job, page_job_free);
+  g_free (apply->database);
   g_free (apply);
 }
 
@@ -1114,6 +1126,15 @@ apply_thread (GTask        *task,
   g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, page->cursor);
   gint64 start = g_get_monotonic_time ();
 
+  /* The id first, in a transaction of its own: it is learned only at cursor 0 (a first sync,
+   * or after a reset) or over a cursor stored before ids existed, so the stored cursor always
+   * belongs to the stored id, whichever of the two commits a crash interrupts. */
+  if (apply->database != NULL &&
+      !vb_store_set_meta (self->store, "sync-database", apply->database, &error))
+    {
+      g_task_return_error (task, store_error (error));
+      return;
+    }
   if (page->cursor != page->since &&
       !vb_store_apply_changes (self->store, page->items,
                                (const char *const *) page->deleted->pdata, page->lists,
@@ -1204,6 +1225,33 @@ on_page_parsed (GObject      *source,
         pass->error = g_steal_pointer (&error);
       drive_feed (task);
       return;
+    }
+  /* Another database id: the server's database was replaced (or restored), even if its log
+   * is as long as our cursor; start again from 0, as after a 409. */
+  if (job->page->database != NULL && pass->database != NULL &&
+      !g_str_equal (job->page->database, pass->database))
+    {
+      if (pass->restarted)
+        {
+          if (pass->error == NULL)
+            pass->error = g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_PROTOCOL,
+                                       "%s: the server's database changed again during the sync",
+                                       pass->host);
+        }
+      else
+        {
+          pass->restarted = TRUE;
+          pass->need_reset = TRUE;
+          g_message ("The server %s has another database (%s, not %s): syncing again from 0",
+                     pass->host, job->page->database, pass->database);
+        }
+      drive_feed (task);
+      return;
+    }
+  if (job->page->database != NULL && pass->database == NULL)
+    {
+      pass->database = g_strdup (job->page->database);
+      pass->database_unsaved = TRUE;
     }
   pass->fetch_cursor = job->page->cursor;
   pass->no_more = !job->page->more;
@@ -1322,6 +1370,11 @@ drive_feed (GTask *task)
 
       apply->pass = pass;
       apply->job = g_steal_pointer (&pass->parsed);
+      if (pass->database_unsaved)
+        {
+          apply->database = g_strdup (pass->database);
+          pass->database_unsaved = FALSE;
+        }
       pass->applying = TRUE;
       run_in_worker (task, apply_thread, apply, (GDestroyNotify) apply_job_free,
                      on_page_applied);

@@ -40,6 +40,7 @@ struct _VbServer
   VbStore         *store;
   VbContactStore  *contacts;
   VbServerTokens  *tokens;
+  char            *database_id;   /* meta "database-id": tells a replaced database apart */
   SoupServer      *soup;
   guint            retention_days;
   gboolean         log_requests;
@@ -492,6 +493,17 @@ store_page (VbServer *self,
   g_clear_pointer (&page, cached_page_free);
 }
 
+/* A full page's ETag; with the database id, so that a page kept by a cache or a client is
+ * never confirmed by a replaced database whose log happens to be as long. */
+static char *
+page_etag (VbServer *self,
+           Job      *job,
+           gint64    cursor)
+{
+  return g_strdup_printf ("\"c-%s-%" G_GINT64_FORMAT "-%d-%" G_GINT64_FORMAT "\"",
+                          self->database_id, job->since, job->limit, cursor);
+}
+
 static gboolean
 build_page (VbServer *self,
             sqlite3  *db,
@@ -524,8 +536,7 @@ build_page (VbServer *self,
       full_cursor = query_int64 (db, sql, job->since, &ok);
       if (ok && full_cursor < last)
         {
-          g_autofree char *etag = g_strdup_printf ("\"c-%" G_GINT64_FORMAT "-%d-%" G_GINT64_FORMAT
-                                                   "\"", job->since, job->limit, full_cursor);
+          g_autofree char *etag = page_etag (self, job, full_cursor);
 
           if (strstr (job->if_none_match, etag) != NULL)
             {
@@ -596,9 +607,10 @@ build_page (VbServer *self,
   remaining = last - cursor;
   {
     g_autofree char *head =
-      g_strdup_printf ("{\"since\":%" G_GINT64_FORMAT ",\"cursor\":%" G_GINT64_FORMAT
-                       ",\"more\":%s,\"remaining\":%" G_GINT64_FORMAT ",", job->since, cursor,
-                       remaining > 0 ? "true" : "false", remaining);
+      g_strdup_printf ("{\"database\":\"%s\",\"since\":%" G_GINT64_FORMAT ",\"cursor\":%"
+                       G_GINT64_FORMAT ",\"more\":%s,\"remaining\":%" G_GINT64_FORMAT ",",
+                       self->database_id, job->since, cursor, remaining > 0 ? "true" : "false",
+                       remaining);
 
     g_string_prepend (body, head);
   }
@@ -607,8 +619,7 @@ build_page (VbServer *self,
   reply->empty_poll = n == 0;
   if (remaining > 0 && n == job->limit)
     {
-      reply->etag = g_strdup_printf ("\"c-%" G_GINT64_FORMAT "-%d-%" G_GINT64_FORMAT "\"",
-                                     job->since, job->limit, cursor);
+      reply->etag = page_etag (self, job, cursor);
       reply->cache_control = "private, max-age=86400";
     }
   else
@@ -1273,8 +1284,8 @@ handle_health (VbServer          *self,
   GString *body = g_string_new (NULL);
 
   g_string_printf (body, "{\"status\":\"ok\",\"version\":\"%s\",\"protocol\":%d,"
-                   "\"cursor\":%" G_GINT64_FORMAT "}", PACKAGE_VERSION, VB_SERVER_PROTOCOL,
-                   cursor);
+                   "\"database\":\"%s\",\"cursor\":%" G_GINT64_FORMAT "}", PACKAGE_VERSION,
+                   VB_SERVER_PROTOCOL, self->database_id, cursor);
   if (!ok)
     {
       g_string_free (body, TRUE);
@@ -1680,6 +1691,7 @@ vb_server_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->contacts);
   g_clear_object (&self->tokens);
+  g_free (self->database_id);
   g_mutex_clear (&self->pool_lock);
   g_mutex_clear (&self->contacts_lock);
   g_mutex_clear (&self->cache_lock);
@@ -1750,6 +1762,16 @@ vb_server_new (const char  *db_path,
   self->store = vb_store_open (db_path, error);
   if (self->store == NULL || !vb_store_set_change_log (self->store, TRUE, error))
     return NULL;
+  /* Made once, kept in the database: a client whose cursor belongs to another database id
+   * (a replaced or restored database) starts again from 0, even when this log is longer. */
+  self->database_id = vb_store_dup_meta (self->store, "database-id");
+  if (self->database_id == NULL || *self->database_id == '\0')
+    {
+      g_free (self->database_id);
+      self->database_id = g_uuid_string_random ();
+      if (!vb_store_set_meta (self->store, "database-id", self->database_id, error))
+        return NULL;
+    }
   self->contacts = vb_contact_store_open (contacts_path, error);
   if (self->contacts == NULL)
     return NULL;
@@ -1881,6 +1903,13 @@ vb_server_set_log_requests (VbServer *self,
 {
   g_return_if_fail (VB_IS_SERVER (self));
   self->log_requests = log_requests;
+}
+
+const char *
+vb_server_get_database_id (VbServer *self)
+{
+  g_return_val_if_fail (VB_IS_SERVER (self), NULL);
+  return self->database_id;
 }
 
 VbStore *
