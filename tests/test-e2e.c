@@ -710,6 +710,7 @@ test_revoked (Fixture       *f,
     g_assert_true (wait_for (is_state, wait_args, 5));
   }
   g_assert_cmpint (vb_sync_get_error_code (a->sync), ==, VB_SYNC_ERROR_UNAUTHORIZED);
+  g_assert_cmpint (vb_sync_get_retry_at (a->sync), ==, 0);
   vb_sync_stop (a->sync);
 }
 
@@ -735,6 +736,8 @@ test_restart (Fixture       *f,
   g_test_message ("offline %.0f ms after the server stopped: %s",
                   (g_get_monotonic_time () - t0) / 1000.0, vb_sync_get_error_message (a->sync));
   g_assert_cmpint (vb_sync_get_error_code (a->sync), ==, VB_SYNC_ERROR_OFFLINE);
+  /* The loop tries again by itself; the window can say when. */
+  g_assert_cmpint (vb_sync_get_retry_at (a->sync), >=, g_get_real_time () / G_USEC_PER_SEC);
 
   server_import (f, file);
   server_start (f);

@@ -905,6 +905,81 @@ test_retry_after (Fixture       *f,
   vb_sync_stop (f->sync);
 }
 
+static gboolean
+has_retry_at (Fixture *f)
+{
+  return vb_sync_get_retry_at (f->sync) > 0;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *n)
+{
+  (*n)++;
+}
+
+/* retry-at says when the loop tries again after a failure (at least Retry-After), and is 0
+ * while nothing waits; the UI shows it without parsing the English message. */
+static void
+test_retry_at (Fixture       *f,
+               gconstpointer  data)
+{
+  gint64 now;
+
+  add_vacs (f->server, 1, 5, "1");
+  vb_sync_set_long_poll (f->sync, FALSE);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), ==, 0);
+  vb_fake_server_add_fault (f->server, "/api/v1/changes", 0, 1, VB_FAKE_STATUS, 503, 3);
+  vb_sync_start (f->sync);
+  g_assert_true (wait_until (has_retry_at, f, 5));
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_cmpint (vb_sync_get_state (f->sync), ==, VB_SYNC_STATE_ERROR);
+  g_assert_cmpint (vb_sync_get_error_code (f->sync), ==, VB_SYNC_ERROR_BUSY);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), >=, now + 2);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), <=, now + 4);
+  g_assert_true (wait_until (is_up_to_date, f, 10));
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), ==, 0);
+  assert_content (f, 5);
+
+  /* Offline: the backoff's time; stopped: none. */
+  vb_fake_server_add_fault (f->server, "/api/v1/changes", 0, 0, VB_FAKE_RESET, 0, 0);
+  vb_sync_now (f->sync);
+  g_assert_true (wait_until (has_retry_at, f, 5));
+  g_assert_cmpint (vb_sync_get_state (f->sync), ==, VB_SYNC_STATE_OFFLINE);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), >=, g_get_real_time () / G_USEC_PER_SEC);
+  vb_sync_stop (f->sync);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), ==, 0);
+  vb_fake_server_clear_faults (f->server);
+}
+
+/* last-synced survives a restart: a new VbSync on the same database reads it back. */
+static void
+test_last_synced_kept (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VbSync) again = NULL;
+  g_autofree char *stored = NULL;
+  gint64 last, until;
+  guint notified = 0;
+
+  add_vacs (f->server, 1, 3, "1");
+  g_assert_cmpint (vb_sync_get_last_synced (f->sync), ==, 0);
+  run_ok (f, NULL);
+  last = vb_sync_get_last_synced (f->sync);
+  g_assert_cmpint (last, >, 0);
+  stored = vb_store_dup_meta (f->store, "sync-last-synced");
+  g_assert_cmpint (g_ascii_strtoll (stored, NULL, 10), ==, last);
+
+  again = vb_sync_new (f->store, f->contacts);
+  g_signal_connect (again, "notify::last-synced", G_CALLBACK (count_notify), &notified);
+  until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (vb_sync_get_last_synced (again) == 0 && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (vb_sync_get_last_synced (again), ==, last);
+  g_assert_cmpuint (notified, ==, 1);
+}
+
 static void
 on_stats (GObject      *source,
           GAsyncResult *result,
@@ -1317,6 +1392,8 @@ main (int    argc,
   ADD ("/sync/sigkill", test_sigkill);
   ADD ("/sync/database/replaced", test_database_replaced);
   ADD ("/sync/database/adopted", test_database_adopted);
+  ADD ("/sync/retry-at", test_retry_at);
+  ADD ("/sync/last-synced-kept", test_last_synced_kept);
   ADD ("/sync/cli", test_cli);
   ADD ("/sync/stats", test_fetch_stats);
   g_test_add_func ("/sync/token/file", test_token_file);
