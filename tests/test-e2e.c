@@ -813,46 +813,109 @@ test_replaced (Fixture       *f,
 
 /* vraagbaak-cli sync killed with SIGKILL during its first sync of 2,000 items; the next
  * sync resumes, and the content equals the server's. */
-static void
-test_sigkill (Fixture       *f,
-              gconstpointer  data)
+/* bench/generate.py's corpus of @n items in the test's folder; NULL (the test skipped)
+ * without python3. */
+static char *
+generate_corpus (Fixture *f,
+                 guint    n)
 {
   g_autofree char *generate = g_build_filename (env_path ("VRAAGBAAK_TESTS_DIR"), "..", "bench",
                                                 "generate.py", NULL);
   g_autofree char *corpus = g_build_filename (f->dir, "corpus.json", NULL);
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *items = g_strdup_printf ("%u", n);
+  const char *gen[] = { python, generate, "--items", items, "--out", corpus, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (python == NULL)
+    {
+      g_test_skip ("python3 is needed for bench/generate.py");
+      return NULL;
+    }
+  g_spawn_sync (NULL, (char **) gen, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&corpus);
+}
+
+static gint64
+server_last_change (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VbStore) server_store = vb_store_open (f->db, &error);
+
+  g_assert_no_error (error);
+  return vb_store_get_last_change (server_store);
+}
+
+static gboolean
+all_at_server_cursor (gpointer data)
+{
+  Fixture *f = data;
+  gint64 last = server_last_change (f);
+
+  for (guint i = 0; i < N_CLIENTS; i++)
+    {
+      g_autofree char *text = read_meta (f->clients[i].db_path, "sync-cursor");
+
+      if (text == NULL || g_ascii_strtoll (text, NULL, 10) != last ||
+          vb_sync_get_state (f->clients[i].sync) != VB_SYNC_STATE_UP_TO_DATE)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* 2,000 items imported while both clients wait in their long polls: the poll's answer is a
+ * full page with more to come, and both page through the rest to exactly the server's
+ * content. */
+static void
+test_bulk_while_polling (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *corpus = generate_corpus (f, 2000);
+  gint64 t0, t1;
+
+  if (corpus == NULL)
+    return;
+  for (guint i = 0; i < N_CLIENTS; i++)
+    vb_sync_start (f->clients[i].sync);
+  g_assert_true (wait_for (all_up_to_date, f, 20));
+  spin (0.5);
+  t0 = g_get_monotonic_time ();
+  server_import (f, corpus);
+  t1 = g_get_monotonic_time ();
+  g_assert_true (wait_for (all_at_server_cursor, f, 60));
+  g_test_message ("2,000 items: imported in %.0f ms, on both clients %.0f ms after the import "
+                  "ended", (t1 - t0) / 1000.0, (g_get_monotonic_time () - t1) / 1000.0);
+  for (guint i = 0; i < N_CLIENTS; i++)
+    {
+      assert_same_content (f, f->clients[i].db_path);
+      vb_sync_stop (f->clients[i].sync);
+    }
+}
+
+static void
+test_sigkill (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *corpus = generate_corpus (f, 2000);
   g_autofree char *token_file = g_build_filename (f->dir, "token", NULL);
   g_autofree char *db = g_build_filename (f->dir, "cli.db", NULL);
   g_autofree char *contacts = g_build_filename (f->dir, "cli-contacts.db", NULL);
   g_autofree char *token_line = g_strdup_printf ("%s\n", f->token);
-  g_autofree char *python = g_find_program_in_path ("python3");
   g_autoptr(GError) error = NULL;
   const char *argv[] = { env_path ("VB_CLI"), "--db", db, "--contacts-db", contacts, "sync",
                          "--server", f->base, "--token-file", token_file, "--once", NULL };
   gint64 last, cursor = 0;
   gboolean killed = FALSE;
 
-  if (python == NULL)
-    {
-      g_test_skip ("python3 is needed for bench/generate.py");
-      return;
-    }
-  {
-    const char *gen[] = { python, generate, "--items", "2000", "--out", corpus, NULL };
-    int status;
-
-    g_spawn_sync (NULL, (char **) gen, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
-                  &status, &error);
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-  }
+  if (corpus == NULL)
+    return;
   server_import (f, corpus);
-  {
-    g_autoptr(VbStore) server_store = vb_store_open (f->db, &error);
-
-    g_assert_no_error (error);
-    last = vb_store_get_last_change (server_store);
-    g_assert_cmpint (last, >, 2000);
-  }
+  last = server_last_change (f);
+  g_assert_cmpint (last, >, 2000);
   g_assert_true (g_file_set_contents (token_file, token_line, -1, &error));
 
   for (guint attempt = 0; attempt < 5 && !killed; attempt++)
@@ -937,6 +1000,7 @@ main (int    argc,
   ADD ("/e2e/revoked", test_revoked);
   ADD ("/e2e/restart", test_restart);
   ADD ("/e2e/replaced", test_replaced);
+  ADD ("/e2e/bulk-while-polling", test_bulk_while_polling);
   ADD ("/e2e/sigkill", test_sigkill);
 #undef ADD
 
