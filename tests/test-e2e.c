@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sqlite3.h>
 
 #include "vb-contact-store.h"
@@ -101,6 +102,13 @@ server_add_token (Fixture    *f,
   return server_command (f, args);
 }
 
+/* A test that fails (aborts) takes its server along. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* Starts the server on f->port (0: any; the port is read from its log). */
 static void
 server_start (Fixture *f)
@@ -118,7 +126,7 @@ server_start (Fixture *f)
   if (g_file_get_contents (f->log, &before, &offset, NULL))
     g_clear_pointer (&before, g_free);
   /* Appended: the log of every run stays, for a failure's message. */
-  g_subprocess_launcher_set_stderr_file_path (launcher, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   {
     int fd = g_open (f->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 
@@ -668,6 +676,17 @@ test_contacts (Fixture       *f,
   stats = fetch_stats (supervisor, &error);
   g_assert_no_error (error);
   g_assert_cmpint (json_object_get_int_member (stats, "contacts"), ==, 1);
+  g_clear_pointer (&stats, json_object_unref);
+
+  /* Deleted on the client: a tombstone on the server, out of the figures. */
+  g_assert_true (vb_contact_store_delete (a->contacts, vb_contact_get_uuid (contact), "agent-a",
+                                          &error));
+  g_assert_no_error (error);
+  run_ok (a);
+  g_assert_cmpint (vb_sync_get_outbox_size (a->sync), ==, 0);
+  stats = fetch_stats (supervisor, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (stats, "contacts"), ==, 0);
   g_clear_pointer (&stats, json_object_unref);
 
   /* A medewerker's token: 403, reported as forbidden. */
