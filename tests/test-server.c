@@ -1160,6 +1160,23 @@ test_sigterm (Fixture       *f,
   port = strstr (line, "(port ") + 6;
   f->base = g_strdup_printf ("http://127.0.0.1:%d", atoi (port));
 
+  /* A long poll whose client gave up and went away. */
+  {
+    g_autoptr(SoupSession) gone = soup_session_new ();
+    g_autofree char *url = g_strconcat (f->base, "/api/v1/changes?since=0&wait=30", NULL);
+    g_autoptr(SoupMessage) msg = new_message ("GET", url, token, NULL, 0, NULL);
+    Response *resp = g_new0 (Response, 1);
+    gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+    soup_session_send_and_read_async (gone, msg, G_PRIORITY_DEFAULT, NULL, on_sent, resp);
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    soup_session_abort (gone);
+    while (resp->body == NULL && resp->error == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    response_free (resp);
+  }
+
   /* A long poll is waiting when SIGTERM arrives: it gets its (empty) answer at once. */
   {
     g_autofree char *url = g_strconcat (f->base, "/api/v1/changes?since=0&wait=30", NULL);
@@ -1205,6 +1222,9 @@ test_sigterm (Fixture       *f,
     g_assert_null (strstr (rest, token));
     g_assert_null (strstr (rest, "since=0"));
     g_assert_nonnull (strstr (rest, "Stopped"));
+    /* The poll given up is no internal error (libsoup says 500). */
+    g_assert_nonnull (strstr (rest, "GET /api/v1/changes?since&wait aborted "));
+    g_assert_null (strstr (rest, " 500 "));
   }
   g_free (f->base);
   f->base = g_steal_pointer (&plain_base);

@@ -95,6 +95,7 @@ typedef struct
   char              *token_name;
   VbRole             role;
   gboolean           done;        /* finished or aborted: never touch the message again */
+  gboolean           aborted;     /* the client went away before the answer was written */
   gboolean           parked;      /* in the waiters queue */
   GList             *link;
   /* A long poll's parameters. */
@@ -1551,7 +1552,12 @@ on_request_ended (SoupServer        *soup,
       const char *token = request->token_name != NULL ? request->token_name : "-";
       char status_text[16], ms_text[32], ready_text[32];
 
-      g_snprintf (status_text, sizeof status_text, "%u", status);
+      /* libsoup reports a request whose client went away (a long poll given up, a page not
+       * read to its end) with status 500; it is no internal error of ours. */
+      if (request->aborted)
+        g_strlcpy (status_text, "aborted", sizeof status_text);
+      else
+        g_snprintf (status_text, sizeof status_text, "%u", status);
       g_snprintf (ms_text, sizeof ms_text, "%.1f", ms);
       g_snprintf (ready_text, sizeof ready_text, "%.1f", ready_ms);
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
@@ -1561,12 +1567,24 @@ on_request_ended (SoupServer        *soup,
                         "VB_DURATION_MS", ms_text,
                         "VB_READY_MS", ready_text,
                         "VB_TOKEN_NAME", token,
-                        "MESSAGE", "%s %s %u %s ms (ready %s ms) token=%s", method, path, status,
-                        ms_text, ready_text, token);
+                        "MESSAGE", "%s %s %s %s ms (ready %s ms) token=%s", method, path,
+                        status_text, ms_text, ready_text, token);
     }
   g_assert (self->n_in_flight > 0);
   self->n_in_flight--;
   maybe_stopped (self);
+}
+
+static void
+on_request_aborted (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  Request *request = get_request (msg);
+
+  if (request != NULL && !request->done)
+    request->aborted = TRUE;
+  on_request_ended (soup, msg, user_data);
 }
 
 /* ---- retention ---- */
@@ -1860,7 +1878,7 @@ vb_server_listen (VbServer         *self,
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_ended), self);
-  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_ended), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_aborted), self);
   /* Our own socket: GLib's listen backlog of 10 drops the SYNs of a crowd of clients
    * connecting at once (a restart, a network coming back), and each dropped SYN costs a
    * client a second. */
