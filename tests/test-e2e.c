@@ -703,34 +703,51 @@ is_state (gpointer data)
   return (int) vb_sync_get_state (args[0]) == GPOINTER_TO_INT (args[1]);
 }
 
-/* A revoked token: the client stops with unauthorized. */
+static gboolean
+all_unauthorized (gpointer data)
+{
+  Fixture *f = data;
+
+  for (guint i = 0; i < N_CLIENTS; i++)
+    if (vb_sync_get_state (f->clients[i].sync) != VB_SYNC_STATE_ERROR ||
+        vb_sync_get_error_code (f->clients[i].sync) != VB_SYNC_ERROR_UNAUTHORIZED)
+      return FALSE;
+  return TRUE;
+}
+
+/* A token revoked while both clients wait in their long polls: a notice imported afterwards
+ * is not sent to them (the server checks the token again before it answers a poll that
+ * waited), both stop with unauthorized and do not retry. */
 static void
 test_revoked (Fixture       *f,
               gconstpointer  data)
 {
-  Client *a = &f->clients[0];
+  g_autofree char *file = vb_test_write_file (f->dir, "notice.json", notice_bundle);
   const char *args[] = { "token", "revoke", "kcc-werkplek-1", NULL };
   g_autoptr(GError) error = NULL;
 
-  run_ok (a);
+  for (guint i = 0; i < N_CLIENTS; i++)
+    vb_sync_start (f->clients[i].sync);
+  g_assert_true (wait_for (all_up_to_date, f, 20));
+  spin (0.5);
   g_free (server_command (f, args));
-  g_assert_false (run_once (a, &error));
+  server_import (f, file);
+  g_assert_true (wait_for (all_unauthorized, f, 5));
+  for (guint i = 0; i < N_CLIENTS; i++)
+    {
+      Client *c = &f->clients[i];
+      g_autoptr(VbItem) item = vb_store_get_item (c->store, "notice-e2e", NULL);
+
+      g_assert_null (item);
+      g_assert_cmpint (vb_sync_get_retry_at (c->sync), ==, 0);
+      g_assert_nonnull (strstr (vb_sync_get_error_message (c->sync), "refuses the token"));
+      vb_sync_stop (c->sync);
+    }
+
+  /* A pass by hand says the same. */
+  g_assert_false (run_once (&f->clients[0], &error));
   g_assert_error (error, VB_SYNC_ERROR, VB_SYNC_ERROR_UNAUTHORIZED);
-  g_assert_cmpint (vb_sync_get_state (a->sync), ==, VB_SYNC_STATE_ERROR);
-  g_assert_cmpint (vb_sync_get_error_code (a->sync), ==, VB_SYNC_ERROR_UNAUTHORIZED);
-
-  /* The loop too: it stops there and does not retry. */
-  g_clear_error (&error);
-  vb_sync_start (a->sync);
-  {
-    gpointer wait_args[] = { a->sync, GINT_TO_POINTER (VB_SYNC_STATE_ERROR) };
-
-    spin (0.2);
-    g_assert_true (wait_for (is_state, wait_args, 5));
-  }
-  g_assert_cmpint (vb_sync_get_error_code (a->sync), ==, VB_SYNC_ERROR_UNAUTHORIZED);
-  g_assert_cmpint (vb_sync_get_retry_at (a->sync), ==, 0);
-  vb_sync_stop (a->sync);
+  g_assert_cmpint (vb_sync_get_state (f->clients[0].sync), ==, VB_SYNC_STATE_ERROR);
 }
 
 /* The server stopped with SIGTERM: the client is offline; started again (with new content

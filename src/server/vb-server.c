@@ -97,6 +97,7 @@ typedef struct
   gboolean           done;        /* finished or aborted: never touch the message again */
   gboolean           aborted;     /* the client went away before the answer was written */
   gboolean           parked;      /* in the waiters queue */
+  gboolean           waited;      /* a long poll that was parked at least once */
   GList             *link;
   /* A long poll's parameters. */
   gint64             since;
@@ -952,6 +953,7 @@ static void
 park (VbServer          *self,
       SoupServerMessage *msg,
       Request           *request);
+static const char *bearer_token (SoupServerMessage *msg);
 
 /* Answers @msg with the job's reply (shared by the messages that asked for the same page). */
 static void
@@ -968,6 +970,16 @@ finish_request (VbServer          *self,
       !self->shutting_down && g_get_monotonic_time () < request->deadline)
     {
       park (self, msg, request);
+      return;
+    }
+  /* A token revoked while its long poll waited gets no content written after the revocation:
+   * "a token revoked counts from the next request" holds for the 60 s of a poll too. */
+  if (request->waited &&
+      vb_server_tokens_check (self->tokens, bearer_token (msg), NULL) == VB_ROLE_NONE)
+    {
+      respond_error (self, msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                     "The token was revoked while the request waited");
+      soup_server_message_unpause (msg);
       return;
     }
   send_reply (self, msg, &job->reply);
@@ -1070,6 +1082,7 @@ park (VbServer          *self,
   g_queue_push_tail (&self->waiters, request);
   request->link = self->waiters.tail;
   request->parked = TRUE;
+  request->waited = TRUE;
 }
 
 static gboolean
@@ -1257,20 +1270,27 @@ parse_param (GHashTable  *query,
   return TRUE;
 }
 
-static VbRole
-authenticate (VbServer          *self,
-              SoupServerMessage *msg,
-              Request           *request)
+/* The token of "Authorization: Bearer TOKEN", or NULL. */
+static const char *
+bearer_token (SoupServerMessage *msg)
 {
   const char *header = soup_message_headers_get_one (
     soup_server_message_get_request_headers (msg), "Authorization");
 
   if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
-    return VB_ROLE_NONE;
+    return NULL;
   header += 7;
   while (*header == ' ')
     header++;
-  request->role = vb_server_tokens_check (self->tokens, header, &request->token_name);
+  return header;
+}
+
+static VbRole
+authenticate (VbServer          *self,
+              SoupServerMessage *msg,
+              Request           *request)
+{
+  request->role = vb_server_tokens_check (self->tokens, bearer_token (msg), &request->token_name);
   return request->role;
 }
 
