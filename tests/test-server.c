@@ -242,6 +242,27 @@ test_health (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (obj, "protocol"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (obj, "cursor"), ==, last_change (f));
   g_assert_cmpint (last_change (f), >, f->n_items);
+  /* The database id: a UUID, the same in every page, kept across restarts. */
+  g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (obj, "database")));
+  g_assert_cmpstr (json_object_get_string_member (obj, "database"), ==,
+                   vb_server_get_database_id (f->server));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VbServer) again = NULL;
+    g_autofree char *other_db = g_build_filename (f->dir, "other.db", NULL);
+    g_autoptr(VbServer) other = NULL;
+
+    g_clear_object (&f->server);
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    again = vb_server_new (f->db, 30, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (vb_server_get_database_id (again), ==,
+                     json_object_get_string_member (obj, "database"));
+    other = vb_server_new (other_db, 30, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (vb_server_get_database_id (other), !=, vb_server_get_database_id (again));
+  }
 }
 
 static void
@@ -466,6 +487,8 @@ test_changes_paging (Fixture       *f,
       guint n = json_array_get_length (changes);
 
       g_assert_cmpint (json_object_get_int_member (page, "since"), ==, since);
+      g_assert_cmpstr (json_object_get_string_member (page, "database"), ==,
+                       vb_server_get_database_id (f->server));
       more = json_object_get_boolean_member (page, "more");
       g_assert_cmpuint (n, ==, more ? 40 : total - since);
       for (guint i = 0; i < n; i++)
@@ -555,8 +578,11 @@ test_changes_etag (Fixture       *f,
   g_autofree char *last_path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
                                                 "&limit=50", last_change (f) - 10);
 
+  g_autofree char *want_etag = g_strdup_printf ("\"c-%s-0-50-50\"",
+                                                vb_server_get_database_id (f->server));
+
   g_assert_cmpuint (full->status, ==, 200);
-  g_assert_cmpstr (etag, ==, "\"c-0-50-50\"");
+  g_assert_cmpstr (etag, ==, want_etag);
   g_assert_cmpstr (soup_message_headers_get_one (full->headers, "Cache-Control"), ==,
                    "private, max-age=86400");
   g_assert_nonnull (strstr (soup_message_headers_get_one (full->headers, "Vary"),
@@ -1134,6 +1160,23 @@ test_sigterm (Fixture       *f,
   port = strstr (line, "(port ") + 6;
   f->base = g_strdup_printf ("http://127.0.0.1:%d", atoi (port));
 
+  /* A long poll whose client gave up and went away. */
+  {
+    g_autoptr(SoupSession) gone = soup_session_new ();
+    g_autofree char *url = g_strconcat (f->base, "/api/v1/changes?since=0&wait=30", NULL);
+    g_autoptr(SoupMessage) msg = new_message ("GET", url, token, NULL, 0, NULL);
+    Response *resp = g_new0 (Response, 1);
+    gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+    soup_session_send_and_read_async (gone, msg, G_PRIORITY_DEFAULT, NULL, on_sent, resp);
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    soup_session_abort (gone);
+    while (resp->body == NULL && resp->error == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    response_free (resp);
+  }
+
   /* A long poll is waiting when SIGTERM arrives: it gets its (empty) answer at once. */
   {
     g_autofree char *url = g_strconcat (f->base, "/api/v1/changes?since=0&wait=30", NULL);
@@ -1179,6 +1222,9 @@ test_sigterm (Fixture       *f,
     g_assert_null (strstr (rest, token));
     g_assert_null (strstr (rest, "since=0"));
     g_assert_nonnull (strstr (rest, "Stopped"));
+    /* The poll given up is no internal error (libsoup says 500). */
+    g_assert_nonnull (strstr (rest, "GET /api/v1/changes?since&wait aborted "));
+    g_assert_null (strstr (rest, " 500 "));
   }
   g_free (f->base);
   f->base = g_steal_pointer (&plain_base);

@@ -648,6 +648,76 @@ test_server_replaced_interrupted (Fixture       *f,
   g_assert_cmpint (vb_store_count_items (f->store, -1), ==, 12);
 }
 
+/* A replaced server whose log is as long as our cursor or longer answers no 409: its other
+ * database id makes the client start again from 0 and end with exactly the new content. */
+static void
+test_database_replaced (Fixture       *f,
+                        gconstpointer  data)
+{
+  VbSyncStats stats;
+  g_autofree char *database = NULL;
+
+  add_vacs (f->server, 1, 30, "1");
+  run_ok (f, NULL);
+  assert_content (f, 30);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_cmpstr (database, ==, "fake-database-1");
+  g_clear_pointer (&database, g_free);
+
+  vb_fake_server_reset_log (f->server);
+  vb_fake_server_set_database (f->server, "fake-database-2");
+  add_vacs (f->server, 5, 40, "2");
+  run_ok (f, &stats);
+  g_assert_true (stats.full_resync);
+  assert_content (f, 36);
+  g_assert_null (vb_store_get_item (f->store, "vac-0001", NULL));
+  g_assert_cmpint (vb_store_count_items (f->store, -1), ==, 36);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_cmpstr (database, ==, "fake-database-2");
+  g_clear_pointer (&database, g_free);
+
+  /* Interrupted after the id changed again and one page of the new log was applied: the
+   * stored cursor belongs to the stored id, and the next pass ends exact. */
+  vb_fake_server_reset_log (f->server);
+  vb_fake_server_set_database (f->server, "fake-database-3");
+  add_vacs (f->server, 30, 70, "3");
+  vb_fake_server_add_fault (f->server, "/api/v1/changes", 2, 1, VB_FAKE_RESET, 0, 0);
+  run_fails (f, VB_SYNC_ERROR_OFFLINE, VB_SYNC_STATE_OFFLINE, NULL);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_cmpint (stored_cursor (f->store), ==, PAGE);
+  g_assert_cmpstr (database, ==, "fake-database-3");
+  run_ok (f, &stats);
+  g_assert_true (stats.full_resync);
+  assert_content (f, 41);
+  g_assert_cmpint (vb_store_count_items (f->store, -1), ==, 41);
+}
+
+/* A cursor stored before the server sent a database id (an older server or client) adopts
+ * the first id without syncing everything again. */
+static void
+test_database_adopted (Fixture       *f,
+                       gconstpointer  data)
+{
+  VbSyncStats stats;
+  g_autofree char *database = NULL;
+
+  vb_fake_server_set_database (f->server, NULL);
+  add_vacs (f->server, 1, 12, "1");
+  run_ok (f, NULL);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_true (database == NULL || *database == '\0');
+  g_clear_pointer (&database, g_free);
+
+  vb_fake_server_set_database (f->server, "fake-database-1");
+  add_vacs (f->server, 13, 15, "1");
+  run_ok (f, &stats);
+  g_assert_false (stats.full_resync);
+  g_assert_cmpuint (stats.items_applied, ==, 3);
+  assert_content (f, 15);
+  database = vb_store_dup_meta (f->store, "sync-database");
+  g_assert_cmpstr (database, ==, "fake-database-1");
+}
+
 static void
 test_url_change (Fixture       *f,
                  gconstpointer  data)
@@ -833,6 +903,81 @@ test_retry_after (Fixture       *f,
   g_assert_cmpint (t1 - t0, >=, 2 * G_USEC_PER_SEC - 100000);
   assert_content (f, 5);
   vb_sync_stop (f->sync);
+}
+
+static gboolean
+has_retry_at (Fixture *f)
+{
+  return vb_sync_get_retry_at (f->sync) > 0;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *n)
+{
+  (*n)++;
+}
+
+/* retry-at says when the loop tries again after a failure (at least Retry-After), and is 0
+ * while nothing waits; the UI shows it without parsing the English message. */
+static void
+test_retry_at (Fixture       *f,
+               gconstpointer  data)
+{
+  gint64 now;
+
+  add_vacs (f->server, 1, 5, "1");
+  vb_sync_set_long_poll (f->sync, FALSE);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), ==, 0);
+  vb_fake_server_add_fault (f->server, "/api/v1/changes", 0, 1, VB_FAKE_STATUS, 503, 3);
+  vb_sync_start (f->sync);
+  g_assert_true (wait_until (has_retry_at, f, 5));
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_cmpint (vb_sync_get_state (f->sync), ==, VB_SYNC_STATE_ERROR);
+  g_assert_cmpint (vb_sync_get_error_code (f->sync), ==, VB_SYNC_ERROR_BUSY);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), >=, now + 2);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), <=, now + 4);
+  g_assert_true (wait_until (is_up_to_date, f, 10));
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), ==, 0);
+  assert_content (f, 5);
+
+  /* Offline: the backoff's time; stopped: none. */
+  vb_fake_server_add_fault (f->server, "/api/v1/changes", 0, 0, VB_FAKE_RESET, 0, 0);
+  vb_sync_now (f->sync);
+  g_assert_true (wait_until (has_retry_at, f, 5));
+  g_assert_cmpint (vb_sync_get_state (f->sync), ==, VB_SYNC_STATE_OFFLINE);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), >=, g_get_real_time () / G_USEC_PER_SEC);
+  vb_sync_stop (f->sync);
+  g_assert_cmpint (vb_sync_get_retry_at (f->sync), ==, 0);
+  vb_fake_server_clear_faults (f->server);
+}
+
+/* last-synced survives a restart: a new VbSync on the same database reads it back. */
+static void
+test_last_synced_kept (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VbSync) again = NULL;
+  g_autofree char *stored = NULL;
+  gint64 last, until;
+  guint notified = 0;
+
+  add_vacs (f->server, 1, 3, "1");
+  g_assert_cmpint (vb_sync_get_last_synced (f->sync), ==, 0);
+  run_ok (f, NULL);
+  last = vb_sync_get_last_synced (f->sync);
+  g_assert_cmpint (last, >, 0);
+  stored = vb_store_dup_meta (f->store, "sync-last-synced");
+  g_assert_cmpint (g_ascii_strtoll (stored, NULL, 10), ==, last);
+
+  again = vb_sync_new (f->store, f->contacts);
+  g_signal_connect (again, "notify::last-synced", G_CALLBACK (count_notify), &notified);
+  until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (vb_sync_get_last_synced (again) == 0 && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (vb_sync_get_last_synced (again), ==, last);
+  g_assert_cmpuint (notified, ==, 1);
 }
 
 static void
@@ -1245,6 +1390,10 @@ main (int    argc,
   ADD ("/sync/loop", test_loop);
   ADD ("/sync/loop/retry-after", test_retry_after);
   ADD ("/sync/sigkill", test_sigkill);
+  ADD ("/sync/database/replaced", test_database_replaced);
+  ADD ("/sync/database/adopted", test_database_adopted);
+  ADD ("/sync/retry-at", test_retry_at);
+  ADD ("/sync/last-synced-kept", test_last_synced_kept);
   ADD ("/sync/cli", test_cli);
   ADD ("/sync/stats", test_fetch_stats);
   g_test_add_func ("/sync/token/file", test_token_file);

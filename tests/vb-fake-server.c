@@ -60,6 +60,7 @@ struct _VbFakeServer
   GHashTable   *searches;   /* id set */
   GPtrArray    *hanging;    /* SoupServerMessage paused forever */
   char         *stats_json; /* the answer of GET /api/v1/stats */
+  char         *database;   /* "database" of /health and the pages; NULL: an older server */
 };
 
 static void
@@ -150,9 +151,11 @@ build_page (VbFakeServer *self,
     return NULL;
   limit = MIN (MAX (limit, 1), self->page_size);
   end = MIN (last, since + limit);
-  page = g_string_new (NULL);
+  page = g_string_new ("{");
+  if (self->database != NULL)
+    g_string_append_printf (page, "\"database\": \"%s\", ", self->database);
   g_string_append_printf (page,
-                          "{\"since\": %" G_GINT64_FORMAT ", \"cursor\": %" G_GINT64_FORMAT
+                          "\"since\": %" G_GINT64_FORMAT ", \"cursor\": %" G_GINT64_FORMAT
                           ", \"more\": %s, \"remaining\": %" G_GINT64_FORMAT ", \"changes\": [",
                           since, end, end < last ? "true" : "false", last - end);
   for (gint64 seq = since + 1; seq <= end; seq++)
@@ -470,7 +473,15 @@ on_request (SoupServer        *server,
     g_usleep (delay * 1000);
   if (strcmp (path, "/api/v1/health") == 0)
     {
-      set_json (msg, SOUP_STATUS_OK, "{\"status\": \"ok\", \"protocol\": 1}");
+      g_autofree char *health = NULL;
+
+      g_mutex_lock (&self->lock);
+      health = self->database != NULL
+               ? g_strdup_printf ("{\"status\": \"ok\", \"protocol\": 1, \"database\": \"%s\"}",
+                                  self->database)
+               : g_strdup ("{\"status\": \"ok\", \"protocol\": 1}");
+      g_mutex_unlock (&self->lock);
+      set_json (msg, SOUP_STATUS_OK, health);
       g_free (fault);
       return;
     }
@@ -577,6 +588,7 @@ vb_fake_server_new_tls (GTlsCertificate *certificate)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->page_size = 1000;
+  self->database = g_strdup ("fake-database-1");
   self->changes = g_ptr_array_new_with_free_func (g_free);
   self->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) fault_free);
   self->counts = g_ptr_array_new_with_free_func ((GDestroyNotify) request_count_free);
@@ -623,6 +635,7 @@ vb_fake_server_free (VbFakeServer *self)
   g_clear_object (&self->certificate);
   g_free (self->token);
   g_free (self->stats_json);
+  g_free (self->database);
   g_free (self->url);
   g_free (self);
 }
@@ -718,6 +731,16 @@ vb_fake_server_replace_change (VbFakeServer *self,
   g_assert (seq >= 1 && seq <= (gint64) self->changes->len);
   g_free (self->changes->pdata[seq - 1]);
   self->changes->pdata[seq - 1] = with_seq (seq, change_json);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vb_fake_server_set_database (VbFakeServer *self,
+                             const char   *database)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->database);
+  self->database = g_strdup (database);
   g_mutex_unlock (&self->lock);
 }
 

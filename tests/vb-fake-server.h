@@ -46,6 +46,10 @@ gint64        vb_fake_server_put_item     (VbFakeServer *self,
 void          vb_fake_server_replace_change (VbFakeServer *self,
                                              gint64        seq,
                                              const char   *change_json);
+/* The database id sent as "database" in /health and every page (default "fake-database-1";
+ * NULL: none, as an older server). */
+void          vb_fake_server_set_database (VbFakeServer *self,
+                                           const char   *database);
 /* Forgets every change (a server whose database was replaced). */
 void          vb_fake_server_reset_log    (VbFakeServer *self);
 gint64        vb_fake_server_get_last_seq (VbFakeServer *self);

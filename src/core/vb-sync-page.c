@@ -19,6 +19,7 @@ vb_sync_page_free (VbSyncPage *page)
   g_clear_pointer (&page->lists, json_object_unref);
   g_clear_pointer (&page->notices, g_ptr_array_unref);
   g_clear_pointer (&page->skipped, g_ptr_array_unref);
+  g_free (page->database);
   g_free (page);
 }
 
@@ -159,8 +160,14 @@ vb_sync_page_parse (const char  *data,
   if (json_object_has_member (root, "remaining") && !member_is (root, "remaining", G_TYPE_INT64))
     return protocol_error (error, "The page after %" G_GINT64_FORMAT
                            ": field \"remaining\" must be a number", since), NULL;
+  if (json_object_has_member (root, "database") &&
+      (!member_is (root, "database", G_TYPE_STRING) ||
+       *json_object_get_string_member (root, "database") == '\0'))
+    return protocol_error (error, "The page after %" G_GINT64_FORMAT
+                           ": field \"database\" must be a non-empty string", since), NULL;
 
   page->since = since;
+  page->database = g_strdup (json_object_get_string_member_with_default (root, "database", NULL));
   page->cursor = json_object_get_int_member (root, "cursor");
   page->more = json_object_get_boolean_member (root, "more");
   page->remaining = MAX (0, json_object_get_int_member_with_default (root, "remaining", 0));

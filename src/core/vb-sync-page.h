@@ -17,6 +17,7 @@ typedef struct
   gint64      cursor;
   gboolean    more;
   gint64      remaining;
+  char       *database;     /* the server database's id ("database"), or NULL (an older server) */
   guint       n_changes;    /* rows in the page, before collapsing */
   GPtrArray  *items;        /* VbItem: the last put per id */
   GPtrArray  *deleted;      /* char *, NULL-terminated: the last change per id was a delete */

@@ -42,7 +42,8 @@ struct _VbSync
   gboolean        long_poll;
 
   VbSyncState     state;
-  gint64          last_synced;
+  gint64          last_synced;   /* also in meta "sync-last-synced", read back at start */
+  gint64          retry_at;      /* unix seconds of the next attempt after a failure, 0 none */
   int             error_code;
   char           *error_message;
   guint64         progress_done;
@@ -95,6 +96,7 @@ enum {
   PROP_LONG_POLL,
   PROP_STATE,
   PROP_LAST_SYNCED,
+  PROP_RETRY_AT,
   PROP_ERROR_CODE,
   PROP_ERROR_MESSAGE,
   PROP_PROGRESS_DONE,
@@ -161,6 +163,20 @@ set_progress (VbSync  *self,
       self->progress_done = done;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS_DONE]);
     }
+}
+
+/* "last-synced" and "retry-at": unix seconds. */
+static void
+set_time (VbSync *self,
+          guint   prop_id,
+          gint64  when)
+{
+  gint64 *field = prop_id == PROP_LAST_SYNCED ? &self->last_synced : &self->retry_at;
+
+  if (*field == when)
+    return;
+  *field = when;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -327,6 +343,13 @@ vb_sync_get_last_synced (VbSync *self)
   return self->last_synced;
 }
 
+gint64
+vb_sync_get_retry_at (VbSync *self)
+{
+  g_return_val_if_fail (VB_IS_SYNC (self), 0);
+  return self->retry_at;
+}
+
 int
 vb_sync_get_error_code (VbSync *self)
 {
@@ -433,6 +456,7 @@ vb_sync_get_property (GObject    *object,
     case PROP_LONG_POLL: g_value_set_boolean (value, self->long_poll); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_LAST_SYNCED: g_value_set_int64 (value, self->last_synced); break;
+    case PROP_RETRY_AT: g_value_set_int64 (value, self->retry_at); break;
     case PROP_ERROR_CODE: g_value_set_int (value, self->error_code); break;
     case PROP_ERROR_MESSAGE: g_value_set_string (value, self->error_message); break;
     case PROP_PROGRESS_DONE: g_value_set_uint64 (value, self->progress_done); break;
@@ -488,6 +512,8 @@ vb_sync_class_init (VbSyncClass *klass)
     g_param_spec_enum ("state", NULL, NULL, VB_TYPE_SYNC_STATE, VB_SYNC_STATE_DISABLED, ro);
   properties[PROP_LAST_SYNCED] =
     g_param_spec_int64 ("last-synced", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_RETRY_AT] =
+    g_param_spec_int64 ("retry-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_ERROR_CODE] =
     g_param_spec_int ("error-code", NULL, NULL, -1, G_MAXINT, -1, ro);
   properties[PROP_ERROR_MESSAGE] =
@@ -525,11 +551,37 @@ vb_sync_init (VbSync *self)
   apply_session_timeouts (self);
 }
 
+static void
+load_last_synced_thread (GTask        *task,
+                         gpointer      source,
+                         gpointer      data,
+                         GCancellable *cancellable)
+{
+  VbSync *self = source;
+  g_autofree char *text = vb_store_dup_meta (self->store, "sync-last-synced");
+
+  g_task_return_int (task, text != NULL ? MAX (g_ascii_strtoll (text, NULL, 10), 0) : 0);
+}
+
+static void
+on_last_synced_loaded (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  VbSync *self = VB_SYNC (source);
+  gssize when = g_task_propagate_int (G_TASK (result), NULL);
+
+  /* A pass that ended meanwhile is newer. */
+  if (when > self->last_synced)
+    set_time (self, PROP_LAST_SYNCED, when);
+}
+
 VbSync *
 vb_sync_new (VbStore        *store,
              VbContactStore *contacts)
 {
   VbSync *self;
+  g_autoptr(GTask) task = NULL;
 
   g_return_val_if_fail (VB_IS_STORE (store), NULL);
   g_return_val_if_fail (contacts == NULL || VB_IS_CONTACT_STORE (contacts), NULL);
@@ -538,6 +590,9 @@ vb_sync_new (VbStore        *store,
   self->store = g_object_ref (store);
   if (contacts != NULL)
     self->contacts = g_object_ref (contacts);
+  /* The last sync of an earlier run, so the window does not say "not synced yet". */
+  task = g_task_new (self, NULL, on_last_synced_loaded, NULL);
+  g_task_run_in_thread (task, load_last_synced_thread);
   return self;
 }
 
@@ -867,7 +922,9 @@ typedef struct
   gint64       cursor;
   guint        limit;
   gboolean     full;       /* a from-0 pass over existing content: remove what was not seen */
-  gboolean     restarted;  /* after a 409 */
+  gboolean     restarted;  /* after a 409 or another database id */
+  char        *database;   /* the server database's id the cursor belongs to, NULL unknown */
+  gboolean     database_unsaved;  /* learned from a page: stored before that page */
   gboolean     announced;  /* state set to syncing */
   GHashTable  *seen;       /* ids put by a full pass */
   /* The feed is a pipeline of two stages: while page n is applied (worker thread), page n+1
@@ -892,6 +949,7 @@ pass_free (Pass *pass)
   g_free (pass->base);
   g_free (pass->host);
   g_free (pass->token);
+  g_free (pass->database);
   g_clear_pointer (&pass->seen, g_hash_table_unref);
   g_clear_pointer (&pass->batch, json_array_unref);
   g_clear_pointer (&pass->parsed, page_job_free);
@@ -972,6 +1030,7 @@ prepare_thread (GTask        *task,
   g_autofree char *server = vb_store_dup_meta (self->store, "sync-server");
   g_autofree char *cursor = vb_store_dup_meta (self->store, "sync-cursor");
   g_autofree char *full = vb_store_dup_meta (self->store, "sync-full");
+  g_autofree char *database = vb_store_dup_meta (self->store, "sync-database");
   g_autoptr(GError) error = NULL;
   gboolean ok = TRUE;
 
@@ -980,10 +1039,13 @@ prepare_thread (GTask        *task,
       pass->full = vb_store_count_items (self->store, -1) > 0;
       pass->cursor = 0;
       ok = set_metas (self->store, &error, "sync-full", pass->full ? "1" : "0", "sync-cursor", "0",
-                      "sync-server", pass->base, NULL);
+                      "sync-database", "", "sync-server", pass->base, NULL);
     }
   else
     {
+      /* A cursor stored before servers sent their database id adopts the first id seen. */
+      if (database != NULL && *database != '\0')
+        pass->database = g_steal_pointer (&database);
       pass->cursor = cursor != NULL ? g_ascii_strtoll (cursor, NULL, 10) : 0;
       pass->full = g_strcmp0 (full, "1") == 0;
       if (pass->full && pass->cursor != 0)
@@ -1035,7 +1097,7 @@ reset_thread (GTask        *task,
 
   pass->full = pass->full || vb_store_count_items (self->store, -1) > 0;
   if (!set_metas (self->store, &error, "sync-full", pass->full ? "1" : "0", "sync-cursor", "0",
-                  NULL))
+                  "sync-database", "", NULL))
     g_task_return_error (task, store_error (error));
   else
     g_task_return_boolean (task, TRUE);
@@ -1056,6 +1118,9 @@ on_reset (GObject      *source,
   pass->cursor = 0;
   pass->fetch_cursor = 0;
   pass->no_more = FALSE;
+  /* The new database's id comes with its first page. */
+  g_clear_pointer (&pass->database, g_free);
+  pass->database_unsaved = FALSE;
   g_clear_pointer (&pass->seen, g_hash_table_unref);
   if (pass->full)
     pass->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1089,14 +1154,16 @@ parse_thread (GTask        *task,
 
 typedef struct
 {
-  Pass    *pass;   /* borrowed: the pass task outlives the job */
+  Pass    *pass;      /* borrowed: the pass task outlives the job */
   PageJob *job;
+  char    *database;  /* an id learned from this page, stored before it */
 } ApplyJob;
 
 static void
 apply_job_free (ApplyJob *apply)
 {
   g_clear_pointer (&apply->job, page_job_free);
+  g_free (apply->database);
   g_free (apply);
 }
 
@@ -1114,6 +1181,15 @@ apply_thread (GTask        *task,
   g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, page->cursor);
   gint64 start = g_get_monotonic_time ();
 
+  /* The id first, in a transaction of its own: it is learned only at cursor 0 (a first sync,
+   * or after a reset) or over a cursor stored before ids existed, so the stored cursor always
+   * belongs to the stored id, whichever of the two commits a crash interrupts. */
+  if (apply->database != NULL &&
+      !vb_store_set_meta (self->store, "sync-database", apply->database, &error))
+    {
+      g_task_return_error (task, store_error (error));
+      return;
+    }
   if (page->cursor != page->since &&
       !vb_store_apply_changes (self->store, page->items,
                                (const char *const *) page->deleted->pdata, page->lists,
@@ -1204,6 +1280,33 @@ on_page_parsed (GObject      *source,
         pass->error = g_steal_pointer (&error);
       drive_feed (task);
       return;
+    }
+  /* Another database id: the server's database was replaced (or restored), even if its log
+   * is as long as our cursor; start again from 0, as after a 409. */
+  if (job->page->database != NULL && pass->database != NULL &&
+      !g_str_equal (job->page->database, pass->database))
+    {
+      if (pass->restarted)
+        {
+          if (pass->error == NULL)
+            pass->error = g_error_new (VB_SYNC_ERROR, VB_SYNC_ERROR_PROTOCOL,
+                                       "%s: the server's database changed again during the sync",
+                                       pass->host);
+        }
+      else
+        {
+          pass->restarted = TRUE;
+          pass->need_reset = TRUE;
+          g_message ("The server %s has another database (%s, not %s): syncing again from 0",
+                     pass->host, job->page->database, pass->database);
+        }
+      drive_feed (task);
+      return;
+    }
+  if (job->page->database != NULL && pass->database == NULL)
+    {
+      pass->database = g_strdup (job->page->database);
+      pass->database_unsaved = TRUE;
     }
   pass->fetch_cursor = job->page->cursor;
   pass->no_more = !job->page->more;
@@ -1322,6 +1425,11 @@ drive_feed (GTask *task)
 
       apply->pass = pass;
       apply->job = g_steal_pointer (&pass->parsed);
+      if (pass->database_unsaved)
+        {
+          apply->database = g_strdup (pass->database);
+          pass->database_unsaved = FALSE;
+        }
       pass->applying = TRUE;
       run_in_worker (task, apply_thread, apply, (GDestroyNotify) apply_job_free,
                      on_page_applied);
@@ -1375,6 +1483,7 @@ finish_full_thread (GTask        *task,
 
 static void send_outbox_entry (GTask *task);
 static void upload_searches (GTask *task);
+static void pass_succeed (GTask *task);
 
 static void
 outbox_peek_thread (GTask        *task,
@@ -1638,7 +1747,7 @@ on_searches_peeked (GObject      *source,
     return pass_fail (task, error);
   if (json_array_get_length (job->searches) == 0)
     {
-      g_task_return_boolean (task, TRUE);
+      pass_succeed (task);
       return;
     }
   pass->search_last_id = job->last_id;
@@ -1667,12 +1776,49 @@ drain_outbox (GTask *task)
 
   if (self->contacts == NULL)
     {
-      g_task_return_boolean (task, TRUE);
+      pass_succeed (task);
       g_object_unref (task);
       return;
     }
   run_in_worker (task, outbox_peek_thread, NULL, NULL, on_outbox_peeked);
   g_object_unref (task);
+}
+
+/* The end of a successful pass: its time is kept in meta for the next start. */
+static void
+save_synced_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
+{
+  VbSync *self = source;
+  g_autofree char *when = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                           g_get_real_time () / G_USEC_PER_SEC);
+  GError *error = NULL;
+
+  if (!vb_store_set_meta (self->store, "sync-last-synced", when, &error))
+    {
+      /* Only the time shown after a restart is lost: not a failure of the sync. */
+      g_warning ("Cannot store the time of the sync: %s", error->message);
+      g_clear_error (&error);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_synced_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+pass_succeed (GTask *task)
+{
+  run_in_worker (task, save_synced_thread, NULL, NULL, on_synced_saved);
 }
 
 static void
@@ -1771,8 +1917,7 @@ pass_finish (VbSync        *self,
     {
       set_error (self, -1, NULL);
       set_state (self, VB_SYNC_STATE_UP_TO_DATE);
-      self->last_synced = g_get_real_time () / G_USEC_PER_SEC;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+      set_time (self, PROP_LAST_SYNCED, g_get_real_time () / G_USEC_PER_SEC);
       return TRUE;
     }
   if (local->domain != VB_SYNC_ERROR)
@@ -1915,7 +2060,14 @@ on_loop_pass_done (GObject      *source,
       g_error_matches (error, VB_SYNC_ERROR, VB_SYNC_ERROR_NO_SERVER))
     return;
   self->failures++;
-  schedule (self, MAX (backoff_ms (self->failures), (guint) self->retry_after * 1000));
+  {
+    guint delay = MAX (backoff_ms (self->failures), (guint) self->retry_after * 1000);
+    /* Rounded up: the attempt is never before the time shown. */
+    gint64 at = (g_get_real_time () + delay * (gint64) 1000 + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+
+    schedule (self, delay);
+    set_time (self, PROP_RETRY_AT, at);
+  }
 }
 
 static void
@@ -1927,6 +2079,7 @@ loop_run (VbSync *self,
       set_state (self, VB_SYNC_STATE_DISABLED);
       return;
     }
+  set_time (self, PROP_RETRY_AT, 0);
   g_clear_object (&self->loop_cancellable);
   self->loop_cancellable = g_cancellable_new ();
   self->pass_running = TRUE;
@@ -1961,6 +2114,7 @@ vb_sync_stop (VbSync *self)
     }
   if (self->loop_cancellable != NULL)
     g_cancellable_cancel (self->loop_cancellable);
+  set_time (self, PROP_RETRY_AT, 0);
   set_state (self, has_server (self) ? VB_SYNC_STATE_IDLE : VB_SYNC_STATE_DISABLED);
 }
 

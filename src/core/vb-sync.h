@@ -71,9 +71,14 @@ VbSync      *vb_sync_new                 (VbStore        *store,
 /* Properties: "server-url" (string, NULL or "" disables), "token" (write-only; never logged),
  * "sync-interval" (seconds, default 900), "timeout" (seconds per request, default 30; the long
  * poll adds its wait), "long-poll" (boolean, default TRUE: keep a wait=25 request open while
- * online), and read-only "state", "last-synced" (unix seconds, 0 = never), "error-code"
- * (VbSyncError, -1 = none), "error-message" (English, NULL = none), "progress-done",
- * "progress-total" (changes of the current pass), "outbox-size". */
+ * online), and read-only "state", "last-synced" (unix seconds of the last successful pass,
+ * 0 = never; kept in the content database's meta "sync-last-synced", so it survives a restart:
+ * it is read in a worker thread after vb_sync_new() and notified when loaded), "retry-at" (unix
+ * seconds of the loop's next attempt after a failure, including the wait asked by Retry-After;
+ * 0 = none: no failure waiting, or the loop stops after a 401/403; "retrying in 40 s" without
+ * parsing the English error-message), "error-code" (VbSyncError, -1 = none), "error-message"
+ * (English, NULL = none), "progress-done", "progress-total" (changes of the current pass),
+ * "outbox-size". */
 const char  *vb_sync_get_server_url      (VbSync         *self);
 void         vb_sync_set_server_url      (VbSync         *self,
                                           const char     *url);
@@ -89,6 +94,7 @@ void         vb_sync_set_long_poll       (VbSync         *self,
                                           gboolean        long_poll);
 VbSyncState  vb_sync_get_state           (VbSync         *self);
 gint64       vb_sync_get_last_synced     (VbSync         *self);
+gint64       vb_sync_get_retry_at        (VbSync         *self);
 int          vb_sync_get_error_code      (VbSync         *self);
 const char  *vb_sync_get_error_message   (VbSync         *self);
 guint64      vb_sync_get_progress_done   (VbSync         *self);

@@ -40,6 +40,7 @@ struct _VbServer
   VbStore         *store;
   VbContactStore  *contacts;
   VbServerTokens  *tokens;
+  char            *database_id;   /* meta "database-id": tells a replaced database apart */
   SoupServer      *soup;
   guint            retention_days;
   gboolean         log_requests;
@@ -94,7 +95,9 @@ typedef struct
   char              *token_name;
   VbRole             role;
   gboolean           done;        /* finished or aborted: never touch the message again */
+  gboolean           aborted;     /* the client went away before the answer was written */
   gboolean           parked;      /* in the waiters queue */
+  gboolean           waited;      /* a long poll that was parked at least once */
   GList             *link;
   /* A long poll's parameters. */
   gint64             since;
@@ -492,6 +495,17 @@ store_page (VbServer *self,
   g_clear_pointer (&page, cached_page_free);
 }
 
+/* A full page's ETag; with the database id, so that a page kept by a cache or a client is
+ * never confirmed by a replaced database whose log happens to be as long. */
+static char *
+page_etag (VbServer *self,
+           Job      *job,
+           gint64    cursor)
+{
+  return g_strdup_printf ("\"c-%s-%" G_GINT64_FORMAT "-%d-%" G_GINT64_FORMAT "\"",
+                          self->database_id, job->since, job->limit, cursor);
+}
+
 static gboolean
 build_page (VbServer *self,
             sqlite3  *db,
@@ -524,8 +538,7 @@ build_page (VbServer *self,
       full_cursor = query_int64 (db, sql, job->since, &ok);
       if (ok && full_cursor < last)
         {
-          g_autofree char *etag = g_strdup_printf ("\"c-%" G_GINT64_FORMAT "-%d-%" G_GINT64_FORMAT
-                                                   "\"", job->since, job->limit, full_cursor);
+          g_autofree char *etag = page_etag (self, job, full_cursor);
 
           if (strstr (job->if_none_match, etag) != NULL)
             {
@@ -596,9 +609,10 @@ build_page (VbServer *self,
   remaining = last - cursor;
   {
     g_autofree char *head =
-      g_strdup_printf ("{\"since\":%" G_GINT64_FORMAT ",\"cursor\":%" G_GINT64_FORMAT
-                       ",\"more\":%s,\"remaining\":%" G_GINT64_FORMAT ",", job->since, cursor,
-                       remaining > 0 ? "true" : "false", remaining);
+      g_strdup_printf ("{\"database\":\"%s\",\"since\":%" G_GINT64_FORMAT ",\"cursor\":%"
+                       G_GINT64_FORMAT ",\"more\":%s,\"remaining\":%" G_GINT64_FORMAT ",",
+                       self->database_id, job->since, cursor, remaining > 0 ? "true" : "false",
+                       remaining);
 
     g_string_prepend (body, head);
   }
@@ -607,8 +621,7 @@ build_page (VbServer *self,
   reply->empty_poll = n == 0;
   if (remaining > 0 && n == job->limit)
     {
-      reply->etag = g_strdup_printf ("\"c-%" G_GINT64_FORMAT "-%d-%" G_GINT64_FORMAT "\"",
-                                     job->since, job->limit, cursor);
+      reply->etag = page_etag (self, job, cursor);
       reply->cache_control = "private, max-age=86400";
     }
   else
@@ -940,6 +953,7 @@ static void
 park (VbServer          *self,
       SoupServerMessage *msg,
       Request           *request);
+static const char *bearer_token (SoupServerMessage *msg);
 
 /* Answers @msg with the job's reply (shared by the messages that asked for the same page). */
 static void
@@ -956,6 +970,16 @@ finish_request (VbServer          *self,
       !self->shutting_down && g_get_monotonic_time () < request->deadline)
     {
       park (self, msg, request);
+      return;
+    }
+  /* A token revoked while its long poll waited gets no content written after the revocation:
+   * "a token revoked counts from the next request" holds for the 60 s of a poll too. */
+  if (request->waited &&
+      vb_server_tokens_check (self->tokens, bearer_token (msg), NULL) == VB_ROLE_NONE)
+    {
+      respond_error (self, msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                     "The token was revoked while the request waited");
+      soup_server_message_unpause (msg);
       return;
     }
   send_reply (self, msg, &job->reply);
@@ -1058,6 +1082,7 @@ park (VbServer          *self,
   g_queue_push_tail (&self->waiters, request);
   request->link = self->waiters.tail;
   request->parked = TRUE;
+  request->waited = TRUE;
 }
 
 static gboolean
@@ -1245,20 +1270,27 @@ parse_param (GHashTable  *query,
   return TRUE;
 }
 
-static VbRole
-authenticate (VbServer          *self,
-              SoupServerMessage *msg,
-              Request           *request)
+/* The token of "Authorization: Bearer TOKEN", or NULL. */
+static const char *
+bearer_token (SoupServerMessage *msg)
 {
   const char *header = soup_message_headers_get_one (
     soup_server_message_get_request_headers (msg), "Authorization");
 
   if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
-    return VB_ROLE_NONE;
+    return NULL;
   header += 7;
   while (*header == ' ')
     header++;
-  request->role = vb_server_tokens_check (self->tokens, header, &request->token_name);
+  return header;
+}
+
+static VbRole
+authenticate (VbServer          *self,
+              SoupServerMessage *msg,
+              Request           *request)
+{
+  request->role = vb_server_tokens_check (self->tokens, bearer_token (msg), &request->token_name);
   return request->role;
 }
 
@@ -1273,8 +1305,8 @@ handle_health (VbServer          *self,
   GString *body = g_string_new (NULL);
 
   g_string_printf (body, "{\"status\":\"ok\",\"version\":\"%s\",\"protocol\":%d,"
-                   "\"cursor\":%" G_GINT64_FORMAT "}", PACKAGE_VERSION, VB_SERVER_PROTOCOL,
-                   cursor);
+                   "\"database\":\"%s\",\"cursor\":%" G_GINT64_FORMAT "}", PACKAGE_VERSION,
+                   VB_SERVER_PROTOCOL, self->database_id, cursor);
   if (!ok)
     {
       g_string_free (body, TRUE);
@@ -1540,7 +1572,12 @@ on_request_ended (SoupServer        *soup,
       const char *token = request->token_name != NULL ? request->token_name : "-";
       char status_text[16], ms_text[32], ready_text[32];
 
-      g_snprintf (status_text, sizeof status_text, "%u", status);
+      /* libsoup reports a request whose client went away (a long poll given up, a page not
+       * read to its end) with status 500; it is no internal error of ours. */
+      if (request->aborted)
+        g_strlcpy (status_text, "aborted", sizeof status_text);
+      else
+        g_snprintf (status_text, sizeof status_text, "%u", status);
       g_snprintf (ms_text, sizeof ms_text, "%.1f", ms);
       g_snprintf (ready_text, sizeof ready_text, "%.1f", ready_ms);
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
@@ -1550,12 +1587,24 @@ on_request_ended (SoupServer        *soup,
                         "VB_DURATION_MS", ms_text,
                         "VB_READY_MS", ready_text,
                         "VB_TOKEN_NAME", token,
-                        "MESSAGE", "%s %s %u %s ms (ready %s ms) token=%s", method, path, status,
-                        ms_text, ready_text, token);
+                        "MESSAGE", "%s %s %s %s ms (ready %s ms) token=%s", method, path,
+                        status_text, ms_text, ready_text, token);
     }
   g_assert (self->n_in_flight > 0);
   self->n_in_flight--;
   maybe_stopped (self);
+}
+
+static void
+on_request_aborted (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  Request *request = get_request (msg);
+
+  if (request != NULL && !request->done)
+    request->aborted = TRUE;
+  on_request_ended (soup, msg, user_data);
 }
 
 /* ---- retention ---- */
@@ -1680,6 +1729,7 @@ vb_server_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->contacts);
   g_clear_object (&self->tokens);
+  g_free (self->database_id);
   g_mutex_clear (&self->pool_lock);
   g_mutex_clear (&self->contacts_lock);
   g_mutex_clear (&self->cache_lock);
@@ -1750,6 +1800,16 @@ vb_server_new (const char  *db_path,
   self->store = vb_store_open (db_path, error);
   if (self->store == NULL || !vb_store_set_change_log (self->store, TRUE, error))
     return NULL;
+  /* Made once, kept in the database: a client whose cursor belongs to another database id
+   * (a replaced or restored database) starts again from 0, even when this log is longer. */
+  self->database_id = vb_store_dup_meta (self->store, "database-id");
+  if (self->database_id == NULL || *self->database_id == '\0')
+    {
+      g_free (self->database_id);
+      self->database_id = g_uuid_string_random ();
+      if (!vb_store_set_meta (self->store, "database-id", self->database_id, error))
+        return NULL;
+    }
   self->contacts = vb_contact_store_open (contacts_path, error);
   if (self->contacts == NULL)
     return NULL;
@@ -1838,7 +1898,7 @@ vb_server_listen (VbServer         *self,
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_ended), self);
-  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_ended), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_aborted), self);
   /* Our own socket: GLib's listen backlog of 10 drops the SYNs of a crowd of clients
    * connecting at once (a restart, a network coming back), and each dropped SYN costs a
    * client a second. */
@@ -1881,6 +1941,13 @@ vb_server_set_log_requests (VbServer *self,
 {
   g_return_if_fail (VB_IS_SERVER (self));
   self->log_requests = log_requests;
+}
+
+const char *
+vb_server_get_database_id (VbServer *self)
+{
+  g_return_val_if_fail (VB_IS_SERVER (self), NULL);
+  return self->database_id;
 }
 
 VbStore *

@@ -42,6 +42,9 @@ guint16         vb_server_get_port         (VbServer         *self);
 /* One line per request on stderr (default TRUE). */
 void            vb_server_set_log_requests (VbServer         *self,
                                             gboolean          log_requests);
+/* The content database's id (meta "database-id", a random UUID made at the first start),
+ * sent as "database" in /health and in every page of the feed. */
+const char     *vb_server_get_database_id  (VbServer         *self);
 VbStore        *vb_server_get_store        (VbServer         *self);
 VbContactStore *vb_server_get_contacts     (VbServer         *self);
 VbServerTokens *vb_server_get_tokens       (VbServer         *self);
