@@ -23,7 +23,7 @@ struct _VbSyncStatus
 
   VbContext      *context;
   VbSync         *sync;         /* the context's, once the databases are open */
-  gint64          retry_at;     /* Unix seconds a busy server said to come back, 0 unknown */
+  gint64          retry_at;     /* the sync's retry-at: Unix seconds of the next attempt, 0 none */
   guint           tick;         /* keeps "2 minutes ago" current while the popover is open */
   char           *title;
   char           *detail;
@@ -105,22 +105,6 @@ vb_sync_format_time (gint64 when)
    * g_date_time_format() format, much like strftime(): %Y year, %m month, %d day, %-d day
    * without a leading zero, %B the month's name, %H:%M hours and minutes */
   return time != NULL ? g_date_time_format (time, _("%Y-%m-%d %H:%M")) : NULL;
-}
-
-/* The engine says "trying again in N seconds or later" in its message: keep the moment. */
-static gint64
-parse_retry (const char *message)
-{
-  const char *in = message != NULL ? strstr (message, " in ") : NULL;
-  char *end;
-  gint64 seconds;
-
-  if (in == NULL)
-    return 0;
-  seconds = g_ascii_strtoll (in + 4, &end, 10);
-  if (end == in + 4 || !g_str_has_prefix (end, " second") || seconds <= 0)
-    return 0;
-  return g_get_real_time () / G_USEC_PER_SEC + seconds;
 }
 
 /* ---- the state on screen ---- */
@@ -313,8 +297,8 @@ static void
 on_sync_notify (VbSyncStatus *self,
                 GParamSpec   *pspec)
 {
-  if (g_str_equal (pspec->name, "error-message"))
-    self->retry_at = parse_retry (vb_sync_get_error_message (self->sync));
+  if (g_str_equal (pspec->name, "retry-at"))
+    self->retry_at = vb_sync_get_retry_at (self->sync);
   update (self);
 }
 
@@ -349,6 +333,7 @@ watch_sync (VbSyncStatus *self)
   if (self->sync != NULL)
     g_signal_handlers_disconnect_by_data (self->sync, self);
   g_set_object (&self->sync, sync);
+  self->retry_at = sync != NULL ? vb_sync_get_retry_at (sync) : 0;
   if (sync != NULL)
     g_signal_connect_object (sync, "notify", G_CALLBACK (on_sync_notify), self,
                              G_CONNECT_SWAPPED);
