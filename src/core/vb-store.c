@@ -262,7 +262,15 @@ open_connection (const char  *path,
     }
   sqlite3_extended_result_codes (db, 0);
   if (!exec (db, pragmas, error) ||
-      (!read_only && !exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+      (!read_only && !exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                                /* A sync page writes more than SQLite's default of 1,000
+                                 * WAL pages, so every commit was followed by a checkpoint
+                                 * (with an fsync) that copied pages the next page rewrites
+                                 * anyway (index segments being merged, the spelling tables).
+                                 * Checkpoint every 8,192 pages (32 MB); the WAL file is
+                                 * truncated back to 64 MB at most after a checkpoint. */
+                                "PRAGMA wal_autocheckpoint = 8192;"
+                                "PRAGMA journal_size_limit = 67108864;",
                             error)) ||
       (read_only && !exec (db, "PRAGMA query_only = ON;", error)) ||
       !vb_fts_register (db, error))
