@@ -598,6 +598,108 @@ join_keywords (VbItem *item)
   return strip_controls (g_strjoinv (" ; ", keywords));
 }
 
+/* The words of one item for the spelling vocabulary, added to @set. */
+static void
+collect_item_words (WordSet    *set,
+                    const char *title,
+                    const char *keywords,
+                    const char *body)
+{
+  g_hash_table_remove_all (set->item);
+  set->heading = TRUE;
+  vb_text_foreach_word (title, -1, collect_spell_word, set);
+  vb_text_foreach_word (keywords, -1, collect_spell_word, set);
+  set->heading = FALSE;
+  vb_text_foreach_word (body, -1, collect_spell_word, set);
+}
+
+/* What write_item() stores of an item, derived from it: computed ahead by
+ * vb_store_prepare_items() (the sync does that on its parse thread, while the previous page
+ * is being written), or by write_item() itself. */
+typedef struct
+{
+  char       *data, *keywords, *body, *title, *facets;
+  GHashTable *words;  /* word -> WordCount (count 1): the item's spelling words; or NULL */
+} ItemRow;
+
+#define ITEM_ROW_KEY "vb-store-item-row"
+
+static void
+item_row_free (gpointer p)
+{
+  ItemRow *row = p;
+
+  g_free (row->data);
+  g_free (row->keywords);
+  g_free (row->body);
+  g_free (row->title);
+  g_free (row->facets);
+  g_clear_pointer (&row->words, g_hash_table_unref);
+  g_free (row);
+}
+
+static ItemRow *
+item_row_new (VbItem   *item,
+              gboolean  with_words)
+{
+  ItemRow *row = g_new0 (ItemRow, 1);
+
+  row->data = vb_item_to_json (item);
+  row->keywords = join_keywords (item);
+  row->body = strip_controls (vb_item_dup_body_text (item));
+  row->title = strip_controls (g_strdup (vb_item_get_title (item)));
+  row->facets = vb_item_dup_facets (item);
+  if (with_words && vb_item_is_searchable (item))
+    {
+      WordSet set;
+
+      word_set_init (&set);
+      collect_item_words (&set, row->title, row->keywords, row->body);
+      row->words = g_steal_pointer (&set.words);
+      word_set_clear (&set);
+    }
+  return row;
+}
+
+/* Adds one item's words (from item_row_new) to the batch's: as collect_item_words() would. */
+static void
+merge_item_words (WordSet    *set,
+                  GHashTable *words)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, words);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      WordCount *have = g_hash_table_lookup (set->words, key);
+
+      if (have != NULL)
+        {
+          have->count++;
+          have->heading |= ((WordCount *) value)->heading;
+          continue;
+        }
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_insert (set->words, key, value);
+    }
+}
+
+/* Derives, for each VbItem of @items, what vb_store_apply_changes() or vb_store_upsert() will
+ * store (JSON, search columns, spelling words), so that the write itself does less. Any
+ * thread; the items must not change before they are written. */
+void
+vb_store_prepare_items (GPtrArray *items)
+{
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      VbItem *item = g_ptr_array_index (items, i);
+
+      g_object_set_data_full (G_OBJECT (item), ITEM_ROW_KEY, item_row_new (item, TRUE),
+                              item_row_free);
+    }
+}
+
 /* Adds (or, with @remove, takes out) one item's entries in both search tables. The index is
  * kept by these explicit single-row statements rather than triggers: a trigger makes the
  * upsert a statement with a savepoint, and FTS5 writes its pending index data at every
@@ -795,13 +897,14 @@ log_change (sqlite3     *db,
 }
 
 static gboolean
-write_item (sqlite3     *db,
-            VbItem      *item,
-            WordSet     *spell,
-            gboolean     index,
-            GArray      *index_queue,
-            gboolean     log,
-            GError     **error)
+write_item_row (sqlite3     *db,
+                VbItem      *item,
+                ItemRow     *row,
+                WordSet     *spell,
+                gboolean     index,
+                GArray      *index_queue,
+                gboolean     log,
+                GError     **error)
 {
   static const char *upsert_sql =
     "INSERT INTO items (id, kind, title, status, doelgroep, origin, modified, review_by,"
@@ -812,11 +915,8 @@ write_item (sqlite3     *db,
     "  data = ?12, keywords = ?13, body = ?14, facets = ?15"
     " RETURNING rowid";
   sqlite3_stmt *stmt = NULL;
-  g_autofree char *data = vb_item_to_json (item);
-  g_autofree char *keywords = join_keywords (item);
-  g_autofree char *body = strip_controls (vb_item_dup_body_text (item));
-  g_autofree char *title = strip_controls (g_strdup (vb_item_get_title (item)));
-  g_autofree char *facets = vb_item_dup_facets (item);
+  const char *data = row->data, *keywords = row->keywords, *body = row->body;
+  const char *title = row->title, *facets = row->facets;
   g_auto(GStrv) afdelingen = vb_item_dup_afdelingen (item);
   JsonObject *fields = vb_item_get_fields (item);
   const char *starts = NULL, *ends = NULL;
@@ -969,14 +1069,32 @@ write_item (sqlite3     *db,
 
   if (spell != NULL && vb_item_is_searchable (item))
     {
-      g_hash_table_remove_all (spell->item);
-      spell->heading = TRUE;
-      vb_text_foreach_word (title, -1, collect_spell_word, spell);
-      vb_text_foreach_word (keywords, -1, collect_spell_word, spell);
-      spell->heading = FALSE;
-      vb_text_foreach_word (body, -1, collect_spell_word, spell);
+      if (row->words != NULL)
+        merge_item_words (spell, row->words);
+      else
+        collect_item_words (spell, title, keywords, body);
     }
   return TRUE;
+}
+
+static gboolean
+write_item (sqlite3     *db,
+            VbItem      *item,
+            WordSet     *spell,
+            gboolean     index,
+            GArray      *index_queue,
+            gboolean     log,
+            GError     **error)
+{
+  /* Prepared ahead (vb_store_prepare_items) or derived now; used once. */
+  ItemRow *row = g_object_steal_data (G_OBJECT (item), ITEM_ROW_KEY);
+  gboolean ok;
+
+  if (row == NULL)
+    row = item_row_new (item, FALSE);
+  ok = write_item_row (db, item, row, spell, index, index_queue, log, error);
+  item_row_free (row);
+  return ok;
 }
 
 VbItem *
