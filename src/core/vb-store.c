@@ -619,7 +619,10 @@ collect_item_words (WordSet    *set,
 typedef struct
 {
   char       *data, *keywords, *body, *title, *facets;
-  GHashTable *words;  /* word -> WordCount (count 1): the item's spelling words; or NULL */
+  /* The item's spelling words, each once: a flag byte ('h' when seen in the title or
+   * keywords, else 'b') then the word and a NUL; an empty word ends it. NULL when not
+   * collected. Packed, because a page waits here while the previous one is applied. */
+  char       *words;
 } ItemRow;
 
 #define ITEM_ROW_KEY "vb-store-item-row"
@@ -634,7 +637,7 @@ item_row_free (gpointer p)
   g_free (row->body);
   g_free (row->title);
   g_free (row->facets);
-  g_clear_pointer (&row->words, g_hash_table_unref);
+  g_free (row->words);
   g_free (row);
 }
 
@@ -651,11 +654,21 @@ item_row_new (VbItem   *item,
   row->facets = vb_item_dup_facets (item);
   if (with_words && vb_item_is_searchable (item))
     {
+      GString *packed = g_string_new (NULL);
+      GHashTableIter iter;
+      gpointer key, value;
       WordSet set;
 
       word_set_init (&set);
       collect_item_words (&set, row->title, row->keywords, row->body);
-      row->words = g_steal_pointer (&set.words);
+      g_hash_table_iter_init (&iter, set.words);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_string_append_c (packed, ((WordCount *) value)->heading ? 'h' : 'b');
+          g_string_append_len (packed, key, strlen (key) + 1);
+        }
+      g_string_append_c (packed, '\0');
+      row->words = g_string_free (packed, FALSE);
       word_set_clear (&set);
     }
   return row;
@@ -664,24 +677,23 @@ item_row_new (VbItem   *item,
 /* Adds one item's words (from item_row_new) to the batch's: as collect_item_words() would. */
 static void
 merge_item_words (WordSet    *set,
-                  GHashTable *words)
+                  const char *words)
 {
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, words);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  for (const char *p = words; *p != '\0';)
     {
-      WordCount *have = g_hash_table_lookup (set->words, key);
+      gboolean heading = *p == 'h';
+      const char *word = p + 1;
+      gsize len = strlen (word);
+      WordCount *have = g_hash_table_lookup (set->words, word);
 
-      if (have != NULL)
+      if (have == NULL)
         {
-          have->count++;
-          have->heading |= ((WordCount *) value)->heading;
-          continue;
+          have = g_new0 (WordCount, 1);
+          g_hash_table_insert (set->words, g_strndup (word, len), have);
         }
-      g_hash_table_iter_steal (&iter);
-      g_hash_table_insert (set->words, key, value);
+      have->count++;
+      have->heading |= heading;
+      p = word + len + 1;
     }
 }
 
