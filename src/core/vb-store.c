@@ -764,6 +764,8 @@ index_row (sqlite3        *db,
  * FTS5 spent a third of the sync merging them again. Queued to the end of the transaction,
  * after the last such statement, a page becomes one segment per table (or a few, when it is
  * larger than FTS5's in-memory limit). */
+#define INDEX_QUEUE_MAX 2000
+
 typedef struct
 {
   sqlite3_int64 rowid;
@@ -1415,8 +1417,14 @@ write_locked (VbStore            *self,
   for (guint i = 0; ok && deleted != NULL && deleted[i] != NULL; i++)
     ok = delete_item (self, deleted[i], index_queue, error);
   for (guint i = 0; ok && items != NULL && i < items->len; i++)
-    ok = write_item (self->db, g_ptr_array_index (items, i), &spell, TRUE, index_queue,
-                     self->change_log, error);
+    {
+      ok = write_item (self->db, g_ptr_array_index (items, i), &spell, TRUE, index_queue,
+                       self->change_log, error);
+      /* A large import is one transaction: bound what the queue holds (a segment per this
+       * many entries, rather than per item). */
+      if (ok && index_queue->len >= INDEX_QUEUE_MAX)
+        ok = flush_index (self->db, index_queue, error);
+    }
   for (guint i = 0; ok && lists != NULL && i < G_N_ELEMENTS (list_names); i++)
     {
       JsonNode *node = json_object_get_member (lists, list_names[i]);
