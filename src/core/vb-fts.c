@@ -43,25 +43,40 @@ analyzer_free (gpointer data)
   g_free (a);
 }
 
-/* Per-thread cache of word analyses: words follow Zipf's law, so most are seen before. */
-static GPrivate analyzer_key = G_PRIVATE_INIT (analyzer_free);
+/* One cache of word analyses for the process: words follow Zipf's law, so most are seen
+ * before. Only documents are analysed (queries arrive analysed), and only writers tokenize
+ * documents, so the lock is held by one connection at a time in practice. It was per thread
+ * before; a sync applies its pages on whichever thread of GIO's pool is free, so each of
+ * those threads built its own copy of the same cache. */
+static GMutex analyzer_lock;
+static Analyzer *shared_analyzer;
 
+/* Locks the cache; release it with release_analyzer() once its strings are no longer used. */
 static Analyzer *
 get_analyzer (void)
 {
-  Analyzer *a = g_private_get (&analyzer_key);
   VbLexicon *lexicon = vb_lexicon_get_default ();
+  Analyzer *a;
 
+  g_mutex_lock (&analyzer_lock);
+  a = shared_analyzer;
   if (a == NULL || a->lexicon != lexicon || a->stemming != vb_text_get_stemming () ||
       g_hash_table_size (a->analysis) > CACHE_MAX)
     {
+      analyzer_free (a);
       a = g_new0 (Analyzer, 1);
       a->lexicon = g_object_ref (lexicon);
       a->stemming = vb_text_get_stemming ();
       a->analysis = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_private_replace (&analyzer_key, a);
+      shared_analyzer = a;
     }
   return a;
+}
+
+static void
+release_analyzer (void)
+{
+  g_mutex_unlock (&analyzer_lock);
 }
 
 /* Returns the analysis of @folded: consecutive NUL-terminated strings (stem, then compound
@@ -262,7 +277,7 @@ vb_tokenizer_create (void         *user_data,
                      int           argc,
                      Fts5Tokenizer **out)
 {
-  /* Stateless: the analyzer is per thread. Any non-NULL pointer will do. */
+  /* Stateless: the analyzer is shared. Any non-NULL pointer will do. */
   *out = (Fts5Tokenizer *) user_data;
   return SQLITE_OK;
 }
@@ -292,6 +307,8 @@ vb_tokenizer_tokenize (Fts5Tokenizer *tokenizer,
   vb_text_foreach_word (text, n_text, emit_word, &data);
   if (data.rc == SQLITE_OK && (flags & FTS5_TOKENIZE_DOCUMENT) != 0)
     flush_pending (&data, TRUE);
+  if (data.analyzer != NULL)
+    release_analyzer ();
   return data.rc;
 }
 

@@ -262,7 +262,15 @@ open_connection (const char  *path,
     }
   sqlite3_extended_result_codes (db, 0);
   if (!exec (db, pragmas, error) ||
-      (!read_only && !exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+      (!read_only && !exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                                /* A sync page writes more than SQLite's default of 1,000
+                                 * WAL pages, so every commit was followed by a checkpoint
+                                 * (with an fsync) that copied pages the next page rewrites
+                                 * anyway (index segments being merged, the spelling tables).
+                                 * Checkpoint every 8,192 pages (32 MB); the WAL file is
+                                 * truncated back to 64 MB at most after a checkpoint. */
+                                "PRAGMA wal_autocheckpoint = 8192;"
+                                "PRAGMA journal_size_limit = 67108864;",
                             error)) ||
       (read_only && !exec (db, "PRAGMA query_only = ON;", error)) ||
       !vb_fts_register (db, error))
@@ -429,10 +437,39 @@ collect_spell_word (const char *folded,
   return TRUE;
 }
 
+typedef struct
+{
+  char        trigram[4];
+  int         len;
+  const char *word;  /* a key of the batch's words */
+} TrigramRow;
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static int
+compare_trigram_rows (gconstpointer a,
+                      gconstpointer b)
+{
+  const TrigramRow *x = a, *y = b;
+  int c = strcmp (x->trigram, y->trigram);
+
+  if (c == 0)
+    c = (x->len > y->len) - (x->len < y->len);
+  return c != 0 ? c : strcmp (x->word, y->word);
+}
+
 /* Adds the batch's words to the vocabulary: counts for words already known, and new words
  * with their trigrams. Typo correction needs trigrams only for words an agent would type:
  * those in titles and keywords, and body words that occur in more than one item, of four
- * letters or more. That keeps the trigram table a fraction of the vocabulary. */
+ * letters or more. That keeps the trigram table a fraction of the vocabulary.
+ *
+ * Words and trigrams are written in key order: a page brings thousands of words, and in
+ * order they touch each B-tree page once instead of at random. */
 static gboolean
 add_spell_words (sqlite3     *db,
                  GHashTable  *words,
@@ -440,22 +477,30 @@ add_spell_words (sqlite3     *db,
 {
   sqlite3_stmt *update = cached_stmt (db, "UPDATE spell_words SET df = df + ?2 WHERE word = ?1"
                                           " RETURNING df, trigrams");
-  sqlite3_stmt *insert = cached_stmt (db, "INSERT INTO spell_words (word, df) VALUES (?1, ?2)");
+  sqlite3_stmt *insert = cached_stmt (db, "INSERT INTO spell_words (word, df, trigrams)"
+                                          " VALUES (?1, ?2, ?3)");
   sqlite3_stmt *mark = cached_stmt (db, "UPDATE spell_words SET trigrams = 1 WHERE word = ?1");
   sqlite3_stmt *tri = cached_stmt (db, "INSERT OR IGNORE INTO spell_trigrams (trigram, len, word)"
                                        " VALUES (?1, ?2, ?3)");
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (g_hash_table_size (words));
+  g_autoptr(GArray) trigrams = g_array_new (FALSE, FALSE, sizeof (TrigramRow));
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer key;
   gboolean ok = update != NULL && insert != NULL && mark != NULL && tri != NULL;
 
   g_hash_table_iter_init (&iter, words);
-  while (ok && g_hash_table_iter_next (&iter, &key, &value))
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (sorted, key);
+  g_ptr_array_sort (sorted, compare_strings);
+
+  for (guint w = 0; ok && w < sorted->len; w++)
     {
-      const char *word = key;
-      WordCount *wc = value;
+      const char *word = g_ptr_array_index (sorted, w);
+      WordCount *wc = g_hash_table_lookup (words, word);
       gsize len = strlen (word);
       gint64 df = wc->count;
-      gboolean has_trigrams = FALSE;
+      gboolean has_trigrams = FALSE, wants_trigrams;
+      gboolean known = FALSE;
       char padded[40];
       int rc;
 
@@ -465,34 +510,53 @@ add_spell_words (sqlite3     *db,
       rc = sqlite3_step (update);
       if (rc == SQLITE_ROW)
         {
+          known = TRUE;
           df = sqlite3_column_int64 (update, 0);
           has_trigrams = sqlite3_column_int (update, 1) != 0;
           rc = sqlite3_step (update);
         }
-      else if (rc == SQLITE_DONE)
+      sqlite3_reset (update);
+      wants_trigrams = !has_trigrams && len >= 4 && (wc->heading || df >= 2);
+      if (rc == SQLITE_DONE && !known)
         {
+          /* A new word is marked as it is inserted. */
           sqlite3_reset (insert);
           sqlite3_bind_text (insert, 1, word, -1, SQLITE_STATIC);
           sqlite3_bind_int (insert, 2, wc->count);
+          sqlite3_bind_int (insert, 3, wants_trigrams ? 1 : 0);
           rc = sqlite3_step (insert);
+          sqlite3_reset (insert);
         }
-      sqlite3_reset (update);
+      else if (rc == SQLITE_DONE && wants_trigrams)
+        {
+          sqlite3_reset (mark);
+          sqlite3_bind_text (mark, 1, word, -1, SQLITE_STATIC);
+          rc = sqlite3_step (mark);
+          sqlite3_reset (mark);
+        }
       ok = rc == SQLITE_DONE;
-      if (!ok || has_trigrams || len < 4 || (!wc->heading && df < 2))
+      if (!ok || !wants_trigrams)
         continue;
 
       g_snprintf (padded, sizeof padded, "^%s$", word);
-      for (gsize i = 0; ok && i + 3 <= len + 2; i++)
+      for (gsize i = 0; i + 3 <= len + 2; i++)
         {
-          sqlite3_reset (tri);
-          sqlite3_bind_text (tri, 1, padded + i, 3, SQLITE_STATIC);
-          sqlite3_bind_int (tri, 2, len);
-          sqlite3_bind_text (tri, 3, word, -1, SQLITE_STATIC);
-          ok = sqlite3_step (tri) == SQLITE_DONE;
+          TrigramRow row = { { padded[i], padded[i + 1], padded[i + 2], '\0' }, len, word };
+
+          g_array_append_val (trigrams, row);
         }
-      sqlite3_reset (mark);
-      sqlite3_bind_text (mark, 1, word, -1, SQLITE_STATIC);
-      ok = ok && sqlite3_step (mark) == SQLITE_DONE;
+    }
+
+  g_array_sort (trigrams, compare_trigram_rows);
+  for (guint i = 0; ok && i < trigrams->len; i++)
+    {
+      TrigramRow *row = &g_array_index (trigrams, TrigramRow, i);
+
+      sqlite3_reset (tri);
+      sqlite3_bind_text (tri, 1, row->trigram, 3, SQLITE_STATIC);
+      sqlite3_bind_int (tri, 2, row->len);
+      sqlite3_bind_text (tri, 3, row->word, -1, SQLITE_STATIC);
+      ok = sqlite3_step (tri) == SQLITE_DONE;
     }
   sqlite3_reset (update);
   sqlite3_reset (insert);
@@ -532,6 +596,120 @@ join_keywords (VbItem *item)
   g_auto(GStrv) keywords = vb_item_dup_keywords (item);
 
   return strip_controls (g_strjoinv (" ; ", keywords));
+}
+
+/* The words of one item for the spelling vocabulary, added to @set. */
+static void
+collect_item_words (WordSet    *set,
+                    const char *title,
+                    const char *keywords,
+                    const char *body)
+{
+  g_hash_table_remove_all (set->item);
+  set->heading = TRUE;
+  vb_text_foreach_word (title, -1, collect_spell_word, set);
+  vb_text_foreach_word (keywords, -1, collect_spell_word, set);
+  set->heading = FALSE;
+  vb_text_foreach_word (body, -1, collect_spell_word, set);
+}
+
+/* What write_item() stores of an item, derived from it: computed ahead by
+ * vb_store_prepare_items() (the sync does that on its parse thread, while the previous page
+ * is being written), or by write_item() itself. */
+typedef struct
+{
+  char       *data, *keywords, *body, *title, *facets;
+  /* The item's spelling words, each once: a flag byte ('h' when seen in the title or
+   * keywords, else 'b') then the word and a NUL; an empty word ends it. NULL when not
+   * collected. Packed, because a page waits here while the previous one is applied. */
+  char       *words;
+} ItemRow;
+
+#define ITEM_ROW_KEY "vb-store-item-row"
+
+static void
+item_row_free (gpointer p)
+{
+  ItemRow *row = p;
+
+  g_free (row->data);
+  g_free (row->keywords);
+  g_free (row->body);
+  g_free (row->title);
+  g_free (row->facets);
+  g_free (row->words);
+  g_free (row);
+}
+
+static ItemRow *
+item_row_new (VbItem   *item,
+              gboolean  with_words)
+{
+  ItemRow *row = g_new0 (ItemRow, 1);
+
+  row->data = vb_item_to_json (item);
+  row->keywords = join_keywords (item);
+  row->body = strip_controls (vb_item_dup_body_text (item));
+  row->title = strip_controls (g_strdup (vb_item_get_title (item)));
+  row->facets = vb_item_dup_facets (item);
+  if (with_words && vb_item_is_searchable (item))
+    {
+      GString *packed = g_string_new (NULL);
+      GHashTableIter iter;
+      gpointer key, value;
+      WordSet set;
+
+      word_set_init (&set);
+      collect_item_words (&set, row->title, row->keywords, row->body);
+      g_hash_table_iter_init (&iter, set.words);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_string_append_c (packed, ((WordCount *) value)->heading ? 'h' : 'b');
+          g_string_append_len (packed, key, strlen (key) + 1);
+        }
+      g_string_append_c (packed, '\0');
+      row->words = g_string_free (packed, FALSE);
+      word_set_clear (&set);
+    }
+  return row;
+}
+
+/* Adds one item's words (from item_row_new) to the batch's: as collect_item_words() would. */
+static void
+merge_item_words (WordSet    *set,
+                  const char *words)
+{
+  for (const char *p = words; *p != '\0';)
+    {
+      gboolean heading = *p == 'h';
+      const char *word = p + 1;
+      gsize len = strlen (word);
+      WordCount *have = g_hash_table_lookup (set->words, word);
+
+      if (have == NULL)
+        {
+          have = g_new0 (WordCount, 1);
+          g_hash_table_insert (set->words, g_strndup (word, len), have);
+        }
+      have->count++;
+      have->heading |= heading;
+      p = word + len + 1;
+    }
+}
+
+/* Derives, for each VbItem of @items, what vb_store_apply_changes() or vb_store_upsert() will
+ * store (JSON, search columns, spelling words), so that the write itself does less. Any
+ * thread; the items must not change before they are written. */
+void
+vb_store_prepare_items (GPtrArray *items)
+{
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      VbItem *item = g_ptr_array_index (items, i);
+
+      g_object_set_data_full (G_OBJECT (item), ITEM_ROW_KEY, item_row_new (item, TRUE),
+                              item_row_free);
+    }
 }
 
 /* Adds (or, with @remove, takes out) one item's entries in both search tables. The index is
@@ -574,6 +752,88 @@ index_row (sqlite3        *db,
   sqlite3_reset (head);
   if (!ok)
     return set_sqlite_error (error, VB_STORE_ERROR_WRITE, db, "Cannot update the search index");
+  return TRUE;
+}
+
+/* Index changes of one transaction, applied together at its end (flush_index).
+ *
+ * FTS5 writes the data it holds in memory as a new segment at every statement savepoint, and
+ * SQLite opens one for every statement that may abort after writing more than one row: the
+ * item upsert, the deletes of an item's departments and links, the spelling updates. With the
+ * index written item by item, each item of a page became its own segment in both tables, and
+ * FTS5 spent a third of the sync merging them again. Queued to the end of the transaction,
+ * after the last such statement, a page becomes one segment per table (or a few, when it is
+ * larger than FTS5's in-memory limit). */
+#define INDEX_QUEUE_MAX 2000
+
+typedef struct
+{
+  sqlite3_int64 rowid;
+  gboolean      remove;
+  char         *title, *keywords, *body, *facets;
+} IndexOp;
+
+static void
+index_op_clear (gpointer data)
+{
+  IndexOp *op = data;
+
+  g_free (op->title);
+  g_free (op->keywords);
+  g_free (op->body);
+  g_free (op->facets);
+}
+
+static GArray *
+index_queue_new (void)
+{
+  GArray *queue = g_array_new (FALSE, FALSE, sizeof (IndexOp));
+
+  g_array_set_clear_func (queue, index_op_clear);
+  return queue;
+}
+
+/* Queues the entry (or, with @remove, its removal) when @queue is given; else writes it now.
+ * Takes the strings when it queues them: the caller passes copies it no longer needs. */
+static gboolean
+index_row_or_queue (sqlite3        *db,
+                    GArray         *queue,
+                    sqlite3_int64   rowid,
+                    char           *title,
+                    char           *keywords,
+                    char           *body,
+                    char           *facets,
+                    gboolean        remove,
+                    GError        **error)
+{
+  IndexOp op = { rowid, remove, title, keywords, body, facets };
+  gboolean ok;
+
+  if (queue != NULL)
+    {
+      g_array_append_val (queue, op);
+      return TRUE;
+    }
+  ok = index_row (db, rowid, title, keywords, body, facets, remove, error);
+  index_op_clear (&op);
+  return ok;
+}
+
+/* Writes the queued index changes, in order. */
+static gboolean
+flush_index (sqlite3  *db,
+             GArray   *queue,
+             GError  **error)
+{
+  for (guint i = 0; i < queue->len; i++)
+    {
+      IndexOp *op = &g_array_index (queue, IndexOp, i);
+
+      if (!index_row (db, op->rowid, op->title, op->keywords, op->body, op->facets, op->remove,
+                      error))
+        return FALSE;
+    }
+  g_array_set_size (queue, 0);
   return TRUE;
 }
 
@@ -651,12 +911,14 @@ log_change (sqlite3     *db,
 }
 
 static gboolean
-write_item (sqlite3     *db,
-            VbItem      *item,
-            WordSet     *spell,
-            gboolean     index,
-            gboolean     log,
-            GError     **error)
+write_item_row (sqlite3     *db,
+                VbItem      *item,
+                ItemRow     *row,
+                WordSet     *spell,
+                gboolean     index,
+                GArray      *index_queue,
+                gboolean     log,
+                GError     **error)
 {
   static const char *upsert_sql =
     "INSERT INTO items (id, kind, title, status, doelgroep, origin, modified, review_by,"
@@ -667,11 +929,8 @@ write_item (sqlite3     *db,
     "  data = ?12, keywords = ?13, body = ?14, facets = ?15"
     " RETURNING rowid";
   sqlite3_stmt *stmt = NULL;
-  g_autofree char *data = vb_item_to_json (item);
-  g_autofree char *keywords = join_keywords (item);
-  g_autofree char *body = strip_controls (vb_item_dup_body_text (item));
-  g_autofree char *title = strip_controls (g_strdup (vb_item_get_title (item)));
-  g_autofree char *facets = vb_item_dup_facets (item);
+  const char *data = row->data, *keywords = row->keywords, *body = row->body;
+  const char *title = row->title, *facets = row->facets;
   g_auto(GStrv) afdelingen = vb_item_dup_afdelingen (item);
   JsonObject *fields = vb_item_get_fields (item);
   const char *starts = NULL, *ends = NULL;
@@ -700,11 +959,20 @@ write_item (sqlite3     *db,
           if (active && g_strcmp0 (old.title, title) == 0 && g_strcmp0 (old.keywords, keywords) == 0 &&
               g_strcmp0 (old.body, body) == 0 && g_strcmp0 (old.facets, facets) == 0)
             index = FALSE;
-          else if (!index_row (db, old.rowid, old.title, old.keywords, old.body, old.facets, TRUE,
-                               error))
+          else
             {
-              old_row_clear (&old);
-              return FALSE;
+              /* The queue takes the strings. */
+              gboolean ok = index_row_or_queue (db, index_queue, old.rowid,
+                                                g_steal_pointer (&old.title),
+                                                g_steal_pointer (&old.keywords),
+                                                g_steal_pointer (&old.body),
+                                                g_steal_pointer (&old.facets), TRUE, error);
+
+              if (!ok)
+                {
+                  old_row_clear (&old);
+                  return FALSE;
+                }
             }
         }
       old_row_clear (&old);
@@ -741,7 +1009,8 @@ write_item (sqlite3     *db,
     return FALSE;
 
   if (index && vb_item_is_searchable (item) &&
-      !index_row (db, rowid, title, keywords, body, facets, FALSE, error))
+      !index_row_or_queue (db, index_queue, rowid, g_strdup (title), g_strdup (keywords),
+                           g_strdup (body), g_strdup (facets), FALSE, error))
     return FALSE;
 
   /* Departments and links: replace what the previous version had. */
@@ -814,14 +1083,32 @@ write_item (sqlite3     *db,
 
   if (spell != NULL && vb_item_is_searchable (item))
     {
-      g_hash_table_remove_all (spell->item);
-      spell->heading = TRUE;
-      vb_text_foreach_word (title, -1, collect_spell_word, spell);
-      vb_text_foreach_word (keywords, -1, collect_spell_word, spell);
-      spell->heading = FALSE;
-      vb_text_foreach_word (body, -1, collect_spell_word, spell);
+      if (row->words != NULL)
+        merge_item_words (spell, row->words);
+      else
+        collect_item_words (spell, title, keywords, body);
     }
   return TRUE;
+}
+
+static gboolean
+write_item (sqlite3     *db,
+            VbItem      *item,
+            WordSet     *spell,
+            gboolean     index,
+            GArray      *index_queue,
+            gboolean     log,
+            GError     **error)
+{
+  /* Prepared ahead (vb_store_prepare_items) or derived now; used once. */
+  ItemRow *row = g_object_steal_data (G_OBJECT (item), ITEM_ROW_KEY);
+  gboolean ok;
+
+  if (row == NULL)
+    row = item_row_new (item, FALSE);
+  ok = write_item_row (db, item, row, spell, index, index_queue, log, error);
+  item_row_free (row);
+  return ok;
 }
 
 VbItem *
@@ -865,7 +1152,7 @@ migrate_2_fill (sqlite3  *db,
                                                  error);
 
       /* The index is empty: fill the columns now and build the index once at the end. */
-      ok = item != NULL && write_item (db, item, &spell, FALSE, FALSE, error);
+      ok = item != NULL && write_item (db, item, &spell, FALSE, NULL, FALSE, error);
     }
   sqlite3_finalize (sel);
   ok = ok && exec (db, "INSERT INTO fts_all (fts_all) VALUES ('rebuild');"
@@ -1077,6 +1364,7 @@ static const char *const list_names[] = { "kanalen", "gespreksresultaten", "afde
 static gboolean
 delete_item (VbStore     *self,
              const char  *id,
+             GArray      *index_queue,
              GError     **error)
 {
   sqlite3_stmt *kind = cached_stmt (self->db, "SELECT kind FROM items WHERE id = ?");
@@ -1095,8 +1383,9 @@ delete_item (VbStore     *self,
     return TRUE;
 
   if (read_old_row (self->db, id, &old) && old.active)
-    ok = index_row (self->db, old.rowid, old.title, old.keywords, old.body, old.facets, TRUE,
-                    error);
+    ok = index_row_or_queue (self->db, index_queue, old.rowid, g_steal_pointer (&old.title),
+                             g_steal_pointer (&old.keywords), g_steal_pointer (&old.body),
+                             g_steal_pointer (&old.facets), TRUE, error);
   old_row_clear (&old);
   if (!ok)
     return FALSE;
@@ -1120,15 +1409,22 @@ write_locked (VbStore            *self,
               GError            **error)
 {
   WordSet spell;
+  g_autoptr(GArray) index_queue = index_queue_new ();
   gboolean ok;
 
   word_set_init (&spell);
   ok = exec (self->db, "BEGIN IMMEDIATE", error);
   for (guint i = 0; ok && deleted != NULL && deleted[i] != NULL; i++)
-    ok = delete_item (self, deleted[i], error);
+    ok = delete_item (self, deleted[i], index_queue, error);
   for (guint i = 0; ok && items != NULL && i < items->len; i++)
-    ok = write_item (self->db, g_ptr_array_index (items, i), &spell, TRUE, self->change_log,
-                     error);
+    {
+      ok = write_item (self->db, g_ptr_array_index (items, i), &spell, TRUE, index_queue,
+                       self->change_log, error);
+      /* A large import is one transaction: bound what the queue holds (a segment per this
+       * many entries, rather than per item). */
+      if (ok && index_queue->len >= INDEX_QUEUE_MAX)
+        ok = flush_index (self->db, index_queue, error);
+    }
   for (guint i = 0; ok && lists != NULL && i < G_N_ELEMENTS (list_names); i++)
     {
       JsonNode *node = json_object_get_member (lists, list_names[i]);
@@ -1142,6 +1438,8 @@ write_locked (VbStore            *self,
         }
     }
   ok = ok && add_spell_words (self->db, spell.words, error);
+  /* The index last: see IndexOp. */
+  ok = ok && flush_index (self->db, index_queue, error);
   if (ok && meta_key != NULL)
     {
       sqlite3_stmt *stmt = cached_stmt (self->db,

@@ -48,6 +48,7 @@ gboolean    vb_store_delete_items         (VbStore      *self,
                                            GError      **error);
 /* The client's sync: one page of the feed (deletions, items, lists) and the cursor under
  * @meta_key, in one transaction. */
+void        vb_store_prepare_items        (GPtrArray    *items);
 gboolean    vb_store_apply_changes        (VbStore      *self,
                                            GPtrArray    *items,
                                            const char *const *deleted,

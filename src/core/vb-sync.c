@@ -1146,6 +1146,8 @@ parse_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* Derive what the store writes here, while the previous page is being applied. */
+  vb_store_prepare_items (job->page->items);
   g_debug ("Page after %" G_GINT64_FORMAT ": %u changes, %" G_GSIZE_FORMAT " bytes, parsed in "
            "%.1f ms", job->since, job->page->n_changes, len,
            (g_get_monotonic_time () - start) / 1000.0);
