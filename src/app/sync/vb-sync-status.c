@@ -23,7 +23,6 @@ struct _VbSyncStatus
 
   VbContext      *context;
   VbSync         *sync;         /* the context's, once the databases are open */
-  gint64          retry_at;     /* the sync's retry-at: Unix seconds of the next attempt, 0 none */
   guint           tick;         /* keeps "2 minutes ago" current while the popover is open */
   char           *title;
   char           *detail;
@@ -240,9 +239,10 @@ update (VbSyncStatus *self)
     default:
       icon = code == VB_SYNC_ERROR_UNAUTHORIZED ? "dialog-password-symbolic"
                                                 : "dialog-warning-symbolic";
-      if (code == VB_SYNC_ERROR_BUSY && self->retry_at > 0)
+      if (code == VB_SYNC_ERROR_BUSY && vb_sync_get_retry_at (self->sync) > 0)
         {
-          g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (self->retry_at);
+          g_autoptr(GDateTime) at =
+            g_date_time_new_from_unix_local (vb_sync_get_retry_at (self->sync));
           g_autofree char *hhmm = g_date_time_format (at, "%H:%M");
 
           /* Translators: %s is a time of day, such as “10:42” */
@@ -297,8 +297,6 @@ static void
 on_sync_notify (VbSyncStatus *self,
                 GParamSpec   *pspec)
 {
-  if (g_str_equal (pspec->name, "retry-at"))
-    self->retry_at = vb_sync_get_retry_at (self->sync);
   update (self);
 }
 
@@ -333,7 +331,6 @@ watch_sync (VbSyncStatus *self)
   if (self->sync != NULL)
     g_signal_handlers_disconnect_by_data (self->sync, self);
   g_set_object (&self->sync, sync);
-  self->retry_at = sync != NULL ? vb_sync_get_retry_at (sync) : 0;
   if (sync != NULL)
     g_signal_connect_object (sync, "notify", G_CALLBACK (on_sync_notify), self,
                              G_CONNECT_SWAPPED);
